@@ -1,0 +1,77 @@
+"""Shared CLI conventions: ``--config``, ``--inventory``, ``--filter``, ``--format table|json``, ``--debug``,
+exit codes (0 good, 1 some hosts failed / non-compliant, 2 bad usage/config/input), tables on a terminal and
+plain text when piped, JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Iterable, Sequence
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nornir_tasks.errors import Finding, Severity
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+ConfigOpt = Annotated[Path, typer.Option("--config", help="Nornir config file with govnet settings under user_defined.")]
+InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="Inventory folder (default: from config.yaml).")]
+FilterOpt = Annotated[list[str] | None, typer.Option("--filter", "-f",
+                      help="key=value (province, level, role, region, platform, site, status, group) or host name/glob; repeatable.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="table (people) or json (programs, on stdout).")]
+LabOpt = Annotated[bool, typer.Option("--lab", help="Talk to the lab routers instead of the real devices (see 'govnet lab up').")]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="Really change devices; without it this is a dry run.")]
+
+
+def console(stderr: bool = False) -> Console:
+    # Rich decides by itself whether stdout is a terminal; when piped it prints plain text without colour.
+    return Console(stderr=stderr, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    out = console()
+    if not sys.stdout.isatty():
+        # plain, tab-separated text when piped: easy to grep/cut, no box characters
+        if title:
+            sys.stdout.write(f"# {title}\n")
+        sys.stdout.write("\t".join(columns) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+        return
+    t = Table(title=title, show_lines=False)
+    for c in columns:
+        t.add_column(c)
+    for row in rows:
+        t.add_row(*("" if v is None else str(v) for v in row))
+    out.print(t)
+
+
+def print_findings(findings: Sequence[Finding], fmt: Format) -> None:
+    if fmt is Format.json:
+        emit_json([f.model_dump(mode="json") for f in findings])
+        return
+    err = console(stderr=False)
+    for f in findings:
+        style = {"error": "red", "warning": "yellow"}.get(f.severity.value, "")
+        err.print(f"[{style}]{f.severity.value:7}[/{style}] {f.sentence()}" if style else f.sentence(),
+                  markup=bool(style))
+
+
+def summary_of(findings: Sequence[Finding]) -> str:
+    e = sum(1 for f in findings if f.severity is Severity.ERROR)
+    w = sum(1 for f in findings if f.severity is Severity.WARNING)
+    return f"{e} error(s), {w} warning(s)"

@@ -1,0 +1,195 @@
+"""One exception tree with stable codes, and the finding type every stage reports with.
+
+Every error a user can see carries a ``code`` from :data:`CATALOG`, a sentence that names the
+file/line/field or host it is about, and a hint that says how to fix it. The CLI turns them into
+sentences and exit codes; nothing below the CLI prints or exits.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: Every stable code govnet can raise or report, with a short title. A test asserts that every code
+#: used in the package is listed here.
+CATALOG: dict[str, str] = {
+    # configuration / usage
+    "CFG-001": "configuration file missing or unreadable",
+    "CFG-002": "configuration file invalid",
+    "CFG-003": "bad command-line usage",
+    "CFG-004": "required environment variable not set",
+    # inventory: files and syntax
+    "INV-001": "inventory file missing",
+    "INV-002": "inventory file empty",
+    "INV-003": "YAML syntax error",
+    "INV-004": "duplicate key in a YAML mapping",
+    "INV-005": "file is not UTF-8",
+    "INV-006": "file too large",
+    "INV-007": "top level of the file has the wrong shape",
+    # inventory: schema
+    "INV-010": "unknown key",
+    "INV-011": "missing required field",
+    "INV-012": "wrong type or invalid value",
+    "INV-013": "value not one of the allowed choices",
+    "INV-014": "invalid IP address or prefix",
+    "INV-015": "invalid VLAN id",
+    "INV-016": "invalid host or device name",
+    "INV-017": "control character or newline in a value",
+    "INV-018": "unknown platform",
+    # inventory: references
+    "INV-020": "device refers to an unknown site",
+    "INV-021": "circuit or link end refers to an unknown device",
+    "INV-022": "circuit or link end refers to an unknown interface",
+    "INV-023": "interface used by more than one circuit or link",
+    "INV-024": "host refers to an unknown group",
+    "INV-025": "duplicate identifier",
+    "INV-026": "VLAN/LAN refers to an unknown site or device",
+    "INV-027": "allocation refers to an unknown site",
+    # inventory: addressing
+    "INV-030": "duplicate address",
+    "INV-031": "overlapping prefixes across sites or agencies",
+    "INV-032": "point-to-point ends not in the same /30 or /31",
+    "INV-033": "TSLCD-facing prefix outside every allocation",
+    "INV-034": "allocation not reviewed in the last 12 months",
+    "INV-035": "VLAN id used twice at one site",
+    "INV-036": "interface address does not match its family",
+    # inventory: topology
+    "INV-040": "active commune site without an active level-II circuit to its own province",
+    "INV-041": "commune site lies in a different province than its commune code says",
+    # render
+    "RND-001": "template not found",
+    "RND-002": "template syntax error",
+    "RND-003": "undefined variable in template",
+    "RND-004": "filter or template runtime error",
+    "RND-005": "unsafe value refused at render time",
+    "RND-006": "platform or role has no template",
+    # lab
+    "LAB-001": "lab needs root",
+    "LAB-002": "lab packages missing",
+    "LAB-003": "lab command failed",
+    "LAB-004": "lab is not up",
+    "LAB-005": "lab selection is empty",
+    # device access
+    "DEV-001": "device unreachable",
+    "DEV-002": "SSH host key changed",
+    "DEV-003": "authentication failed",
+    "DEV-004": "device rejected a command",
+    # backup / compliance
+    "BKP-001": "no secret-removal rules for platform",
+    "BKP-002": "backup store error",
+    "CMP-001": "baseline file invalid",
+    "CMP-002": "waiver file invalid",
+    "CMP-003": "import bundle invalid",
+    "CMP-004": "no intended config for device",
+    # rollout
+    "RLT-001": "plan file invalid",
+    "RLT-002": "unknown metric or parameter",
+    "RLT-003": "unknown plan",
+    "RLT-004": "store error",
+}
+
+
+class Finding(BaseModel):
+    """One thing a check found: a stable code, a severity, where it is, what is wrong, how to fix it.
+
+    Examples:
+        >>> f = Finding(code="INV-020", severity=Severity.ERROR, file="hosts.yaml", line=3,
+        ...             field="r1.data.site", message="device r1 names site 'x', which does not exist",
+        ...             hint="add the site to sites.yaml or fix the name")
+        >>> f.location()
+        'hosts.yaml:3 r1.data.site'
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    host: str | None = None
+
+    def location(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "")
+        if self.field:
+            where = f"{where} {self.field}".strip()
+        elif self.host:
+            where = f"{where} {self.host}".strip()
+        return where
+
+    def sentence(self) -> str:
+        loc = self.location()
+        text = f"{loc}: {self.message}" if loc else self.message
+        if self.hint:
+            text += f" — {self.hint}"
+        return f"[{self.code}] {text}"
+
+
+class GovnetError(Exception):
+    """Root of every error govnet raises on purpose."""
+
+    code: str = "CFG-002"
+
+    def __init__(self, message: str, *, code: str | None = None, hint: str = "",
+                 findings: Iterable[Finding] = ()) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        if self.code not in CATALOG:
+            raise ValueError(f"error code {self.code} is not in the catalog")
+        self.message = message
+        self.hint = hint
+        self.findings: list[Finding] = list(findings)
+
+    def sentence(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class ConfigError(GovnetError):
+    code = "CFG-002"
+
+
+class InventoryError(GovnetError):
+    """Raised when the inventory cannot be loaded; ``findings`` lists every problem found."""
+
+    code = "INV-012"
+
+
+class RenderError(GovnetError):
+    code = "RND-004"
+
+
+class LabError(GovnetError):
+    code = "LAB-003"
+
+
+class DeviceError(GovnetError):
+    code = "DEV-001"
+
+
+class BackupError(GovnetError):
+    code = "BKP-002"
+
+
+class ComplianceError(GovnetError):
+    code = "CMP-001"
+
+
+class RolloutError(GovnetError):
+    code = "RLT-001"

@@ -1,0 +1,137 @@
+"""Pure rendering: (inventory, device) → intended configuration text. No nornir import.
+
+One :class:`Renderer` holds one cached Jinja environment (``StrictUndefined``, ``trim_blocks``,
+``lstrip_blocks``, ``keep_trailing_newline``) with every filter from :mod:`nornir_tasks.render.filters`.
+Every ``{{ expression }}`` output passes through ``finalize``, which refuses a newline or control character
+(defence in depth after inventory validation): no value can inject a command.
+
+Templates live in ``templates/<platform>/<role>.j2`` (falling back to ``templates/<platform>/default.j2``),
+built from per-feature snippets in ``templates/<platform>/features/``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from nornir_tasks.errors import RenderError
+from nornir_tasks.model import Inventory, Platform
+from nornir_tasks.render.context import ContextIndex, build_context
+from nornir_tasks.render.filters import globals_, registry
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class UnsafeValue(ValueError):
+    pass
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return value
+    text = value if isinstance(value, str) else str(value)
+    m = _CONTROL.search(text)
+    if m:
+        raise UnsafeValue(f"value {text[:60]!r} holds a newline or control character (U+{ord(m.group()):04X})")
+    return value
+
+
+class Renderer:
+    """Renders intended configs from one templates folder; build once, render many."""
+
+    def __init__(self, templates_dir: str | Path) -> None:
+        self.templates_dir = Path(templates_dir)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+            finalize=_finalize,
+            auto_reload=False,
+            cache_size=-1,
+        )
+        self.env.filters.update(registry())
+        self.env.globals.update(globals_())
+        self._entry: dict[tuple[str, str], str] = {}
+
+    def entry_template(self, platform: str, role: str) -> str:
+        key = (platform, role)
+        hit = self._entry.get(key)
+        if hit is not None:
+            return hit
+        for candidate in (f"{platform}/{role}.j2", f"{platform}/default.j2"):
+            if (self.templates_dir / candidate).is_file():
+                self._entry[key] = candidate
+                return candidate
+        raise RenderError(f"no template for platform {platform} and role {role} in {self.templates_dir}",
+                          code="RND-006", hint=f"add {platform}/{role}.j2 or {platform}/default.j2")
+
+    def render(self, inv: Inventory, name: str, *, platform: Platform | str | None = None,
+               index: ContextIndex | None = None, lab: bool = False) -> str:
+        """Render one device. ``platform`` overrides the device's own (the lab renders everything as ``frr``).
+
+        Raises :class:`RenderError` naming the host, the template file and line, and the variable.
+        """
+        dev = inv.devices[name]
+        plat = Platform(platform).value if platform is not None else dev.platform.value
+        entry = self.entry_template(plat, dev.role.value)
+        try:
+            ctx = build_context(inv, name, index=index, lab=lab or plat != dev.platform.value)
+            return self.env.get_template(entry).render(ctx.as_dict())
+        except RenderError:
+            raise
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"{name}: template {exc.filename or exc.name}:{exc.lineno}: syntax error: {exc.message}",
+                              code="RND-002", hint="fix the template") from exc
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(f"{name}: template {exc.name} not found (included from {entry})", code="RND-001",
+                              hint="check the include/import name") from exc
+        except jinja2.UndefinedError as exc:
+            where = _template_frame(exc, self.templates_dir)
+            raise RenderError(f"{name}: {where}: undefined variable: {exc.message}", code="RND-003",
+                              hint="add the value to the inventory (host, group or defaults data) or guard it "
+                                   "in the template with 'is defined'") from exc
+        except UnsafeValue as exc:
+            where = _template_frame(exc, self.templates_dir)
+            raise RenderError(f"{name}: {where}: {exc}", code="RND-005",
+                              hint="one value is one line: remove the line break from the inventory") from exc
+        except Exception as exc:  # a filter raising on bad data, a type error in a template expression
+            where = _template_frame(exc, self.templates_dir)
+            raise RenderError(f"{name}: {where}: {type(exc).__name__}: {exc}", code="RND-004",
+                              hint="check the value the template or filter was given") from exc
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> str:
+    """'<template file>:<line>' of the innermost template frame of a Jinja runtime error."""
+    tb = exc.__traceback__
+    last = None
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            last = (filename, lineno)
+    if last is None:
+        return "template"
+    try:
+        rel = Path(last[0]).resolve().relative_to(templates_dir.resolve())
+    except ValueError:
+        rel = Path(last[0])
+    return f"template {rel}:{last[1]}"
+
+
+def render_device(inv: Inventory, name: str, templates_dir: str | Path, *, platform: str | None = None) -> str:
+    """Convenience wrapper: render one device with a fresh renderer (use :class:`Renderer` for many)."""
+    return Renderer(templates_dir).render(inv, name, platform=platform)
+
+
+if __name__ == "__main__":  # pragma: no cover - debugging aid: python -m nornir_tasks.render.engine HOST
+    from nornir_tasks.inventory.load import load_or_raise
+
+    _inv = load_or_raise("inventory").inventory
+    sys.stdout.write(Renderer("templates").render(_inv, sys.argv[1], platform=(sys.argv[2] if len(sys.argv) > 2 else None)))
