@@ -40,6 +40,23 @@ from nornir_tasks.model import (
 ACTIVE_FOR_CONFIG = {CircuitStatus.ACTIVE, CircuitStatus.ORDERED, CircuitStatus.SUSPENDED}
 
 
+def lab_ifname(device: Device, itf: Interface) -> str:
+    """Name of an interface inside the lab, where every device is an FRR router in a Linux namespace.
+
+    FRR devices keep their own (Linux) names; other platforms' names (``GigabitEthernet0/0/1.101``) do not fit
+    Linux's 15-character limit, so they become ``e<index in the device's interface list>``.
+
+    Examples:
+        >>> d = Device(name="r1", hostname="10.0.0.1", platform="cisco_ios", site="s", role="ce_router",
+        ...            interfaces=[{"name": "GigabitEthernet0/0/0", "kind": "wan"}])
+        >>> lab_ifname(d, d.interfaces[0])
+        'e0'
+    """
+    if device.platform.value == "frr":
+        return itf.name
+    return f"e{device.interfaces.index(itf)}"
+
+
 @dataclass(frozen=True)
 class InterfaceView:
     itf: Interface
