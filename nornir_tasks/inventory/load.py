@@ -96,6 +96,9 @@ class _Ctx:
         self.locators: dict[str, Locator] = {}
         self.origins: dict[tuple[str, str], tuple[str, PathKey]] = {}
         self.invalid: dict[str, set[str]] = {}
+        self.failed_files: set[str] = set()
+        self.raw_pairs: set[frozenset[tuple[str, str]]] = set()   # ends of circuits/links that failed validation
+        self.tainted_sites: set[str] = set()                       # sites of devices/circuits that failed validation
 
     def locate(self, file: str, key_path: PathKey) -> int | None:
         loc = self.locators.get(file)
@@ -215,7 +218,19 @@ def _read(ctx: _Ctx, name: str) -> Any:
         return read_yaml(path, label=name)
     except ReadFailed as exc:
         ctx.findings.append(exc.finding)
+        ctx.failed_files.add(name)
         return None
+
+
+def _remember_raw(ctx: _Ctx, body: dict[str, Any]) -> None:
+    """Keep the ends of an entry that failed validation, so later checks do not report its consequences."""
+    ends = []
+    for side in ("a", "z"):
+        end = body.get(side)
+        if isinstance(end, dict) and isinstance(end.get("device"), str) and isinstance(end.get("interface"), str):
+            ends.append((end["device"], end["interface"]))
+    if len(ends) == 2:
+        ctx.raw_pairs.add(frozenset(ends))
 
 
 def load_inventory(folder: str | Path, *, today: date | None = None, checks: bool = True) -> LoadResult:
@@ -332,9 +347,12 @@ def load_inventory(folder: str | Path, *, today: date | None = None, checks: boo
                 remap["*"] = "data"
                 _report(ctx, exc, "hosts.yaml", (hname,), remap=remap, host=hname)
                 ctx.invalid.setdefault("device", set()).add(hname)
+                if isinstance(data.get("site"), str):
+                    ctx.tainted_sites.add(data["site"])
                 continue
             if bad:
                 ctx.invalid.setdefault("device", set()).add(hname)
+                ctx.tainted_sites.add(dev.site)
                 continue
             devices[hname] = dev
             if body.get("connection_options"):
@@ -357,6 +375,7 @@ def load_inventory(folder: str | Path, *, today: date | None = None, checks: boo
             except ValidationError as exc:
                 _report(ctx, exc, "circuits.yaml", (cid,))
                 ctx.invalid.setdefault("circuit", set()).add(cid)
+                _remember_raw(ctx, body)
 
     links: dict[str, Link] = {}
     if raw["links.yaml"] is not None:
@@ -371,6 +390,7 @@ def load_inventory(folder: str | Path, *, today: date | None = None, checks: boo
                 links[lid] = _LINK.validate_python({**body, "id": lid})
             except ValidationError as exc:
                 _report(ctx, exc, "links.yaml", (lid,))
+                _remember_raw(ctx, body)
 
     lans: list[Lan] = []
     if raw["lans.yaml"] is not None:

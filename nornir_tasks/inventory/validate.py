@@ -52,11 +52,18 @@ def _dev_where(ctx: _Ctx, name: str, *rest: Any) -> dict[str, Any]:
 
 def _check_end(inv: Inventory, ctx: _Ctx, kind: str, key: str, side: str, end: End,
                used: dict[tuple[str, str], str]) -> None:
+    if "hosts.yaml" in ctx.failed_files:
+        return  # hosts.yaml itself could not be read: that finding says it all
     file, path = ctx.where(kind, key)
     where = {"file": file, "path": (*path, side)}
     invalid_devices = ctx.invalid.get("device", set())
     dev = inv.devices.get(end.device)
     if dev is None:
+        c = inv.circuits.get(key) if kind == "circuit" else None
+        if c is not None:   # the other end's site cannot be judged for connectivity: this finding comes first
+            other = inv.devices.get((c.z if side == "a" else c.a).device)
+            if other is not None:
+                ctx.tainted_sites.add(other.site)
         if end.device not in invalid_devices:
             ctx.add("INV-021", f"{kind} {key} end {side} names device {end.device!r}, which is not in hosts.yaml",
                     "fix the device name or add the device", **where)
@@ -77,13 +84,15 @@ def _check_end(inv: Inventory, ctx: _Ctx, kind: str, key: str, side: str, end: E
 
 def _check_references(inv: Inventory, ctx: _Ctx) -> None:
     invalid_sites = ctx.invalid.get("site", set())
+    sites_unread = "sites.yaml" in ctx.failed_files
     known_groups = set(inv.groups) | ctx.invalid.get("group", set())
+    groups_unread = "groups.yaml" in ctx.failed_files
     for dev in inv.devices.values():
-        if dev.site not in inv.sites and dev.site not in invalid_sites:
+        if dev.site not in inv.sites and dev.site not in invalid_sites and not sites_unread:
             ctx.add("INV-020", f"device {dev.name} names site {dev.site!r}, which is not in sites.yaml",
                     "fix the site id or add the site to sites.yaml", **_dev_where(ctx, dev.name, "data", "site"))
         for i, g in enumerate(dev.groups):
-            if g not in known_groups and "__" not in g:
+            if g not in known_groups and "__" not in g and not groups_unread:
                 ctx.add("INV-024", f"device {dev.name} is in group {g!r}, which groups.yaml does not define",
                         "add the group to groups.yaml or remove it from the host",
                         **_dev_where(ctx, dev.name, "groups", i))
@@ -108,10 +117,11 @@ def _check_references(inv: Inventory, ctx: _Ctx) -> None:
     vlans: dict[tuple[str, int], int] = {}
     for idx, lan in enumerate(inv.lans):
         file, path = ctx.where("lan", f"{lan.site}#{idx}")
-        if lan.site not in inv.sites and lan.site not in invalid_sites:
+        if lan.site not in inv.sites and lan.site not in invalid_sites and not sites_unread:
             ctx.add("INV-026", f"LANs are listed for site {lan.site!r}, which is not in sites.yaml",
                     "fix the site id", file=file, path=path[:1])
-        if lan.gateway and lan.gateway not in inv.devices and lan.gateway not in ctx.invalid.get("device", set()):
+        if lan.gateway and lan.gateway not in inv.devices and lan.gateway not in ctx.invalid.get("device", set()) \
+                and "hosts.yaml" not in ctx.failed_files:
             ctx.add("INV-026", f"VLAN {lan.vlan} at {lan.site} names gateway {lan.gateway!r}, which is not in hosts.yaml",
                     "fix the device name", file=file, path=(*path, "gateway"))
         key = (lan.site, lan.vlan)
@@ -120,7 +130,7 @@ def _check_references(inv: Inventory, ctx: _Ctx) -> None:
                     "give each LAN of a site its own VLAN id", file=file, path=(*path, "vlan"))
         vlans[key] = idx
     for idx, alloc in enumerate(inv.allocations):
-        if alloc.site and alloc.site not in inv.sites and alloc.site not in invalid_sites:
+        if alloc.site and alloc.site not in inv.sites and alloc.site not in invalid_sites and not sites_unread:
             file, path = ctx.where("allocation", str(idx))
             ctx.add("INV-027", f"allocation {alloc.prefix} names site {alloc.site!r}, which is not in sites.yaml",
                     "fix the site id", file=file, path=(*path, "site"))
@@ -171,7 +181,7 @@ def _overlaps_sorted(items: Iterable[tuple[IPNet, Any]]) -> list[tuple[tuple[IPN
 
 
 def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
-    pairs = _pairs(inv)
+    pairs = _pairs(inv) | ctx.raw_pairs
     by_addr: dict[Any, list[tuple[str, str, int]]] = defaultdict(list)
     by_net: dict[IPNet, list[tuple[str, str, int]]] = defaultdict(list)
     for dev in inv.devices.values():
@@ -242,12 +252,13 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
         return f"VLAN {val[1]} of site {val[0]} ({net})", {"file": file, "path": (*path, fam)}
 
     hint = "prefixes must not be reused across sites or agencies: take a free prefix from the allocation"
+    joins_unknown = bool(ctx.failed_files & {"circuits.yaml", "links.yaml"})
     for net, users in users_by_net.items():
         sites_here = {s for s, _ in users}
         if len(sites_here) < 2:
             continue
         itfs = [t[1][:2] for _, t in users if t[0] == "itf"]
-        if len(users) == 2 and len(itfs) == 2 and frozenset(itfs) in pairs:
+        if len(users) == 2 and len(itfs) == 2 and (frozenset(itfs) in pairs or joins_unknown):
             continue
         first_site, first_tag = users[0]
         first_what, _ = describe(first_tag, net)
@@ -353,10 +364,20 @@ def connected_sites(inv: Inventory) -> set[str]:
 
 
 def _check_topology(inv: Inventory, ctx: _Ctx) -> None:
+    if ctx.failed_files & {"hosts.yaml", "circuits.yaml"}:
+        return  # cannot judge connectivity without the devices and circuits
     connected = connected_sites(inv)
+    tainted = set(ctx.tainted_sites)
+    for pair in ctx.raw_pairs:
+        for dev_name, _ in pair:
+            dev = inv.devices.get(dev_name)
+            if dev is not None:
+                tainted.add(dev.site)
     for site in inv.sites.values():
         if site.level is not AdminLevel.COMMUNE or site.status is not SiteStatus.ACTIVE or site.id in connected:
             continue
+        if site.id in tainted:
+            continue  # one of its devices or circuits failed validation: that finding comes first
         file, path = ctx.where("site", site.id)
         ctx.add("INV-040", f"commune site {site.id} ({site.name}) is active but has no active level-II "
                            f"TSLCD circuit to a gateway of province {site.province_code}",

@@ -59,18 +59,57 @@ def lab_ifname(device: Device, itf: Interface) -> str:
 
 @dataclass(frozen=True)
 class InterfaceView:
+    """One interface as templates see it: every :class:`~nornir_tasks.model.Interface` field reads through
+    (``i.name``, ``i.ipv4`` ...), plus what the rest of the inventory says about it."""
+
     itf: Interface
     circuit: Circuit | None = None
     link: Link | None = None
     peer_device: str | None = None
     peer_interface: str | None = None
+    lab_name: str = ""
+    ospf_area: str | None = None
+    ospf_passive: bool = False
 
     def __getattr__(self, name: str) -> Any:   # templates read itf fields directly: i.name, i.ipv4 ...
+        if name.startswith("__"):
+            raise AttributeError(name)
         return getattr(self.itf, name)
 
     @property
     def is_routed(self) -> bool:
         return self.itf.ipv4 is not None or self.itf.ipv6 is not None
+
+    @property
+    def is_subif(self) -> bool:
+        return "." in self.itf.name
+
+    @property
+    def parent(self) -> str:
+        return self.itf.name.split(".", 1)[0]
+
+    @property
+    def descr(self) -> str | None:
+        """The description to configure, built from the circuit or link the interface carries."""
+        return interface_description(self.itf, self.circuit, self.link, self.peer_device)
+
+
+def interface_description(itf: Interface, circuit: Circuit | None, link: Link | None, peer: str | None) -> str | None:
+    """Description of an interface: circuit id, role, bandwidth and peer; link id and peer; else the inventory's.
+
+    Examples:
+        >>> itf = Interface(name="eth0", kind="wan", description="uplink")
+        >>> interface_description(itf, None, None, None)
+        'uplink'
+        >>> lk = Link(id="ce-fw", a={"device": "r1", "interface": "eth1"}, z={"device": "fw1", "interface": "ge-0/0/0"})
+        >>> interface_description(itf, None, lk, "fw1")
+        'ce-fw to fw1'
+    """
+    if circuit is not None:
+        return f"{circuit.id} {circuit.role.value} {circuit.bandwidth_mbps}M to {peer}"
+    if link is not None:
+        return f"{link.id} to {peer}"
+    return itf.description
 
 
 @dataclass(frozen=True)
@@ -103,10 +142,12 @@ class CircuitView:
 @dataclass(frozen=True)
 class OspfView:
     router_id: ipaddress.IPv4Address | None
-    interfaces: list[tuple[InterfaceView, str]]       # (interface, area)
+    interfaces: list[tuple[InterfaceView, str]]       # (interface, area) of OSPF circuits
     passive: list[InterfaceView]                      # LAN interfaces advertised but without neighbours
     hello: int | None
     dead: int | None
+    area: str = "0"                                   # area LAN interfaces are advertised in
+    networks: list[tuple[ipaddress.IPv4Network, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,6 +164,37 @@ class BgpView:
     router_id: ipaddress.IPv4Address | None
     neighbors: list[BgpNeighbor]
     networks: list[ipaddress.IPv4Network]
+    networks6: list[ipaddress.IPv6Network] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LanSegment:
+    """How this device carries one LAN it routes: on an interface that already has its subnet, or on a new
+    dot1q sub-interface ``<parent>.<vlan>`` of its LAN interface."""
+
+    lan: Lan
+    interface: InterfaceView | None
+    parent: str | None
+    gateway_ipv4: ipaddress.IPv4Interface | None
+    gateway_ipv6: ipaddress.IPv6Interface | None
+
+    @property
+    def vlan(self) -> int:
+        return self.lan.vlan
+
+    @property
+    def name(self) -> str:
+        return self.lan.name
+
+    @property
+    def zone(self) -> str:
+        return self.lan.zone.value
+
+    @property
+    def ifname(self) -> str | None:
+        if self.interface is not None:
+            return self.interface.name
+        return f"{self.parent}.{self.lan.vlan}" if self.parent else None
 
 
 @dataclass
@@ -138,6 +210,9 @@ class RenderContext:
     bgp: BgpView | None
     statics: list[tuple[Any, Any]] = field(default_factory=list)
     lab: bool = False
+    mgmt: InterfaceView | None = None
+    vrfs: list[str] = field(default_factory=list)
+    segments: list[LanSegment] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -173,6 +248,18 @@ class ContextIndex:
         return hit
 
 
+def _first_host(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
+    """First usable address of a network with its prefix length (the LAN gateway by convention).
+
+    Examples:
+        >>> str(_first_host(ipaddress.ip_network("10.12.20.128/26")))
+        '10.12.20.129/26'
+        >>> str(_first_host(ipaddress.ip_network("2001:db8:12:1::/64")))
+        '2001:db8:12:1::1/64'
+    """
+    return ipaddress.ip_interface(f"{net.network_address + 1}/{net.prefixlen}")
+
+
 def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = None, lab: bool = False) -> RenderContext:
     """The render context of one device.
 
@@ -182,26 +269,19 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
         >>> ctx = build_context(inv, "lcu-sin-ho-ce01")
         >>> ctx.circuits[0].protocol, str(ctx.circuits[0].peer_ipv4)
         ('ospf', '10.12.240.41')
+        >>> [(i.name, i.ospf_area, i.ospf_passive) for i in ctx.interfaces]
+        [('eth0', '0', False), ('eth1', '0', True), ('mgmt0', None, False)]
     """
     idx = index or ContextIndex(inv)
     dev = inv.devices[name]
     site = inv.sites[dev.site]
-    itf_views: list[InterfaceView] = []
-    for itf in dev.interfaces:
-        c = idx.by_itf.get((name, itf.name))
-        link = idx.links.get((name, itf.name))
-        peer = None
-        if c is not None:
-            peer = c.z if (c.a.device, c.a.interface) == (name, itf.name) else c.a
-        elif link is not None:
-            peer = link.z if (link.a.device, link.a.interface) == (name, itf.name) else link.a
-        itf_views.append(InterfaceView(itf, c, link, peer.device if peer else None, peer.interface if peer else None))
+    shared = idx.shared(name)
 
+    # 1. circuits ending on this device, and the routing they ask for
     circuits: list[CircuitView] = []
     statics: list[tuple[Any, Any]] = []
     bgp_neighbors: list[BgpNeighbor] = []
-    ospf_itfs: list[tuple[InterfaceView, str]] = []
-    by_name = {v.itf.name: v for v in itf_views}
+    ospf_area_of: dict[str, str] = {}
     for c in idx.circuits.get(name, []):
         if c.status not in ACTIVE_FOR_CONFIG:
             continue
@@ -218,34 +298,79 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
         view = CircuitView(c, side, local, theirs.device, peer_itf, local_asn, peer_asn)
         circuits.append(view)
         if r.protocol is RoutingProtocol.OSPF:
-            ospf_itfs.append((by_name[local.name], r.ospf_area))
+            ospf_area_of.setdefault(local.name, r.ospf_area)
         elif r.protocol is RoutingProtocol.BGP and peer_asn is not None:
             if view.peer_ipv4 is not None:
                 bgp_neighbors.append(BgpNeighbor(view.peer_ipv4, peer_asn, f"{theirs.device} {c.id}", c.id))
             if view.peer_ipv6 is not None:
                 bgp_neighbors.append(BgpNeighbor(view.peer_ipv6, peer_asn, f"{theirs.device} {c.id}", c.id))
-        elif r.protocol is RoutingProtocol.STATIC and view.peer_ipv4 is not None:
+        elif r.protocol is RoutingProtocol.STATIC:
             if side == "a":
-                statics.append((ipaddress.IPv4Network("0.0.0.0/0"), view.peer_ipv4))
+                if view.peer_ipv4 is not None:
+                    statics.append((ipaddress.IPv4Network("0.0.0.0/0"), view.peer_ipv4))
+                if view.peer_ipv6 is not None:
+                    statics.append((ipaddress.IPv6Network("::/0"), view.peer_ipv6))
             else:
                 for prefix in r.static_prefixes:
-                    if prefix.version == 4:
-                        statics.append((prefix, view.peer_ipv4))
+                    hop = view.peer_ipv4 if prefix.version == 4 else view.peer_ipv6
+                    if hop is not None:
+                        statics.append((prefix, hop))
 
+    # 2. interfaces, with what the circuits and links say about them
+    lan_names = {itf.name for itf in dev.interfaces
+                 if itf.kind.value == "lan" and itf.ipv4 is not None and (name, itf.name) not in idx.links}
+    area = next(iter(ospf_area_of.values()), None)
+    is_frr = dev.platform.value == "frr"
+    itf_views: list[InterfaceView] = []
+    for pos, itf in enumerate(dev.interfaces):
+        c = idx.by_itf.get((name, itf.name))
+        link = idx.links.get((name, itf.name))
+        peer = None
+        if c is not None:
+            peer = c.z if (c.a.device, c.a.interface) == (name, itf.name) else c.a
+        elif link is not None:
+            peer = link.z if (link.a.device, link.a.interface) == (name, itf.name) else link.a
+        passive = area is not None and itf.name in lan_names and itf.name not in ospf_area_of
+        itf_area = ospf_area_of.get(itf.name) or (area if passive else None)
+        itf_views.append(InterfaceView(itf, c, link, peer.device if peer else None, peer.interface if peer else None,
+                                       itf.name if is_frr else f"e{pos}", itf_area, passive))
+    by_name = {v.itf.name: v for v in itf_views}
+    lan_itfs = [v for v in itf_views if v.itf.name in lan_names]
+
+    # 3. LAN segments this device routes
     site_lans = idx.lans.get(site.id, [])
     routed = [lan for lan in site_lans if lan.gateway == name]
-    lan_itfs = [v for v in itf_views if v.itf.kind.value == "lan" and v.itf.ipv4 is not None and v.link is None]
-    shared = idx.shared(name)
+    segments: list[LanSegment] = []
+    lan_parent = next((v.itf.name for v in itf_views if v.itf.kind.value == "lan" and not v.is_subif), None)
+    for lan in routed:
+        carrier = next((v for v in itf_views if lan.ipv4 is not None and v.itf.ipv4 is not None
+                        and v.itf.ipv4.network == lan.ipv4), None)
+        if carrier is not None:
+            gw4, gw6 = carrier.itf.ipv4, carrier.itf.ipv6
+        else:
+            gw4 = _first_host(lan.ipv4) if lan.ipv4 is not None else None
+            gw6 = _first_host(lan.ipv6) if lan.ipv6 is not None else None
+        segments.append(LanSegment(lan, carrier, None if carrier else lan_parent, gw4, gw6))  # type: ignore[arg-type]
+
+    # 4. routing views
     ospf = None
-    if ospf_itfs:
-        ospf = OspfView(dev.loopback_ipv4.ip if dev.loopback_ipv4 else None, ospf_itfs, lan_itfs,
-                        shared.ospf_hello, shared.ospf_dead)
+    if ospf_area_of and area is not None:
+        networks = [(by_name[n].itf.ipv4.network, a) for n, a in ospf_area_of.items()
+                    if by_name[n].itf.ipv4 is not None]
+        networks += [(v.itf.ipv4.network, area) for v in lan_itfs if v.itf.ipv4 is not None]
+        ospf = OspfView(dev.loopback_ipv4.ip if dev.loopback_ipv4 else None,
+                        [(by_name[n], a) for n, a in ospf_area_of.items()], lan_itfs,
+                        shared.ospf_hello, shared.ospf_dead, area, networks)
     bgp = None
     if bgp_neighbors:
         local_asns = {cv.local_asn for cv in circuits if cv.local_asn}
         asn = dev.asn or (min(local_asns) if local_asns else None)
         if asn is not None:
             nets = [v.itf.ipv4.network for v in lan_itfs if v.itf.ipv4 is not None]
-            bgp = BgpView(asn, dev.loopback_ipv4.ip if dev.loopback_ipv4 else None, bgp_neighbors, nets)
+            nets6 = [v.itf.ipv6.network for v in lan_itfs if v.itf.ipv6 is not None]
+            bgp = BgpView(asn, dev.loopback_ipv4.ip if dev.loopback_ipv4 else None, bgp_neighbors, nets, nets6)
+    mgmt = next((v for v in itf_views if v.itf.kind.value == "mgmt"), None)
+    vrfs = sorted({v.itf.vrf for v in itf_views if v.itf.vrf})
     return RenderContext(device=dev, site=site, cfg=shared, interfaces=itf_views, circuits=circuits,
-                         lans=site_lans, lans_routed=routed, ospf=ospf, bgp=bgp, statics=statics, lab=lab)
+                         lans=site_lans, lans_routed=routed, ospf=ospf, bgp=bgp, statics=statics, lab=lab,
+                         mgmt=mgmt, vrfs=vrfs, segments=segments)

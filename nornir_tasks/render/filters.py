@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 from typing import Any, Callable
 
 from netutils.utils import jinja2_convenience_function
@@ -84,11 +85,34 @@ def network(value: Any) -> str:
     return str(ipaddress.ip_interface(str(value)).network)
 
 
+def ascii_text(value: Any) -> str:
+    """Vietnamese text without diacritics, for platforms whose CLI takes ASCII only (IOS banners).
+
+    Examples:
+        >>> ascii_text("CẢNH BÁO: Đảng ủy xã Bình Lư")
+        'CANH BAO: Dang uy xa Binh Lu'
+    """
+    text = check_safe_text(str(value)).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "replace").decode()
+
+
+def quote(value: Any) -> str:
+    """A double-quoted string with ``"`` and ``\\`` escaped (Junos, EOS and Huawei strings).
+
+    Examples:
+        >>> print(quote('LAN "cán bộ"'))
+        "LAN \\"cán bộ\\""
+    """
+    text = check_safe_text(str(value))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def registry() -> dict[str, Callable[..., Any]]:
     """All filters (netutils' convenience functions first, ours override on a name clash)."""
     out: dict[str, Callable[..., Any]] = dict(jinja2_convenience_function())
     out.update({"secret": secret, "safe_text": safe, "ip": ip, "netmask": netmask, "wildcard": wildcard,
-                "prefixlen": prefixlen, "network": network})
+                "prefixlen": prefixlen, "network": network, "ascii_text": ascii_text, "quote": quote})
     return out
 
 

@@ -1,0 +1,4 @@
+from nornir_tasks.cli import main
+
+if __name__ == "__main__":
+    main()
