@@ -7,8 +7,12 @@ No device access here, so these functions are easy to test and reuse (compliance
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
-from hier_config import HConfig, Platform, get_hconfig
+from hier_config import HConfig, get_hconfig
+from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+from hier_config.models import IdempotentCommandsRule, MatchRule
+from hier_config.platforms.driver_base import HConfigDriverRules
 
 #: Lines FRR prints that are not configuration: section closers, separators, banners of ``show running-config``.
 _NOISE_EXACT = frozenset({"!", "end", "exit", "exit-vrf", "exit-address-family", "exit-vnc", "quit"})
@@ -20,6 +24,46 @@ _CLOSERS: tuple[tuple[str, str], ...] = (
     ("vrf ", "exit-vrf"),
     ("vnc ", "exit-vnc"),
 )
+
+
+#: (section, command) pairs FRR replaces in place; an empty section means top level.
+_FRR_IDEMPOTENT: tuple[tuple[str, str], ...] = (
+    ("line vty", "exec-timeout "),
+    ("router ospf", "ospf router-id "),
+    ("router ospf", "auto-cost reference-bandwidth "),
+    ("router bgp ", "bgp router-id "),
+    ("interface ", "ip ospf cost "),
+    ("interface ", "ip ospf hello-interval "),
+    ("interface ", "ip ospf dead-interval "),
+    ("interface ", "mtu "),
+    ("", "log syslog"),
+    ("", "hostname "),
+)
+
+
+class HConfigDriverFRR(HConfigDriverCiscoIOS):
+    """hier_config's Cisco IOS rules adjusted to FRR: an interface may carry several ``ip address`` /
+    ``ipv6 address`` lines (no ``secondary`` keyword), so a new address does not replace the old one; and
+    commands FRR overwrites in place but cannot negate with their old arguments (``no exec-timeout 0 0`` is
+    refused) are idempotent."""
+
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        rules = HConfigDriverCiscoIOS._instantiate_rules()
+        keep = [r for r in rules.idempotent_commands
+                if not any(isinstance(m.startswith, str) and m.startswith.startswith(("ip address", "ipv6 address"))
+                           for m in r.match_rules)]
+        for parent, command in _FRR_IDEMPOTENT:
+            keep.append(IdempotentCommandsRule(
+                match_rules=(MatchRule(startswith=parent), MatchRule(startswith=command)) if parent
+                else (MatchRule(startswith=command),)))
+        return rules.model_copy(update={"idempotent_commands": keep})
+
+
+@lru_cache(maxsize=1)
+def driver() -> HConfigDriverFRR:
+    """The (stateless, shared) hier_config driver for FRR."""
+    return HConfigDriverFRR()
 
 
 def normalize(text: str) -> str:
@@ -43,13 +87,17 @@ def normalize(text: str) -> str:
 
 
 def tree(text: str) -> HConfig:
-    """A hier_config tree of FRR text (Cisco IOS rules, which fit FRR once the noise lines are gone).
+    """A hier_config tree of FRR text (Cisco IOS rules, which fit FRR once the noise lines are gone, with
+    :class:`HConfigDriverFRR`'s adjustments).
 
     Examples:
+        >>> commands(remediation("interface lo\\n ip address 10.0.0.1/32\\n",
+        ...                      "interface lo\\n ip address 10.0.0.1/32\\n ip address 10.0.0.2/32\\n"))
+        ['interface lo', 'ip address 10.0.0.2/32', 'exit']
         >>> [c.text for c in tree("hostname r1\\n!\\ninterface lo\\n ip address 10.0.0.1/32\\nexit\\n").children]
         ['hostname r1', 'interface lo']
     """
-    return get_hconfig(Platform.CISCO_IOS, normalize(text))
+    return get_hconfig(driver(), normalize(text))
 
 
 def closer(section: str) -> str:
@@ -98,9 +146,8 @@ def merged(running: str, candidate: str) -> HConfig:
     """The configuration expected after merging ``candidate`` into ``running`` (hier_config's prediction).
 
     Examples:
-        >>> print(merged("hostname r1\\n", "ip route 10.9.0.0/16 Null0\\n"), end="")
-        hostname r1
-        ip route 10.9.0.0/16 Null0
+        >>> sorted(c.text for c in merged("hostname r1\\n", "ip route 10.9.0.0/16 Null0\\n").children)
+        ['hostname r1', 'ip route 10.9.0.0/16 Null0']
     """
     return tree(running).future(tree(candidate))
 

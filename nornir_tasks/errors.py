@@ -95,6 +95,7 @@ CATALOG: dict[str, str] = {
     "RLT-002": "unknown metric or parameter",
     "RLT-003": "unknown plan",
     "RLT-004": "store error",
+    "RLT-005": "no site of the inventory is in a target's scope",
 }
 
 

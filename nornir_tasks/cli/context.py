@@ -35,7 +35,11 @@ def nornir_from(settings: Settings, result: LoadResult, names: list[str], *, lab
 
     from nornir.core import Nornir
     from nornir.core.configuration import Config
+    from nornir.core.plugins.connections import ConnectionPluginRegister
     from nornir.plugins.runners import ThreadedRunner
+
+    if "netmiko" not in ConnectionPluginRegister.available:
+        ConnectionPluginRegister.auto_register()   # InitNornir would do this; building Nornir directly does not
 
     from nornir_tasks.inventory.plugin import build_nornir_inventory, read_overlay
 

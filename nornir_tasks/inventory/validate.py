@@ -164,6 +164,32 @@ def _covering(allocs: list[IPNet], net: IPNet) -> bool:
     return any(net.version == a.version and net.subnet_of(a) for a in allocs)  # type: ignore[arg-type]
 
 
+class _Cover:
+    """:func:`_covering` for many look-ups: allocations indexed by (version, prefix length), so a look-up
+    costs one set probe per distinct allocation length instead of a scan of every allocation.
+
+    Examples:
+        >>> cover = _Cover([ipaddress.ip_network("10.12.0.0/16"), ipaddress.ip_network("2001:db8::/32")])
+        >>> cover.covers(ipaddress.ip_network("10.12.5.0/24")), cover.covers(ipaddress.ip_network("10.13.0.0/30"))
+        (True, False)
+        >>> cover.covers(ipaddress.ip_network("10.0.0.0/8")), cover.covers(ipaddress.ip_network("2001:db8:1::/64"))
+        (False, True)
+    """
+
+    def __init__(self, allocs: Iterable[IPNet]) -> None:
+        self._by: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for a in allocs:
+            self._by[(a.version, a.prefixlen)].add(int(a.network_address))
+
+    def covers(self, net: IPNet) -> bool:
+        version, plen, bits = net.version, net.prefixlen, net.max_prefixlen
+        addr = int(net.network_address)
+        for (v, alen), starts in self._by.items():
+            if v == version and alen <= plen and (addr >> (bits - alen)) << (bits - alen) in starts:
+                return True
+        return False
+
+
 def _overlaps_sorted(items: Iterable[tuple[IPNet, Any]]) -> list[tuple[tuple[IPNet, Any], tuple[IPNet, Any]]]:
     """Pairs of overlapping networks (a sweep over networks sorted by first address)."""
     found = []
@@ -306,18 +332,23 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
                     file=file, path=(*path, "last_review"), severity=Severity.WARNING)
 
     # every TSLCD-facing prefix lies inside a TSLCD allocation
-    tslcd_allocs = [a.prefix for a in inv.allocations if a.network is Network.TSLCD]
+    tslcd_allocs = _Cover(a.prefix for a in inv.allocations if a.network is Network.TSLCD)
     facing = _tslcd_interfaces(inv)
+    positions: dict[str, dict[str, list[int]]] = {}   # device -> interface name -> indexes (names may repeat)
     for dev_name, itf_name in sorted(facing):
         dev = inv.devices.get(dev_name)
         if dev is None:
             continue
-        for i, itf in enumerate(dev.interfaces):
-            if itf.name != itf_name:
-                continue
+        where = positions.get(dev_name)
+        if where is None:
+            where = positions[dev_name] = defaultdict(list)
+            for i, itf in enumerate(dev.interfaces):
+                where[itf.name].append(i)
+        for i in where.get(itf_name, ()):
+            itf = dev.interfaces[i]
             for fam in ("ipv4", "ipv6"):
                 addr = getattr(itf, fam)
-                if addr is not None and not _covering(tslcd_allocs, addr.network):
+                if addr is not None and not tslcd_allocs.covers(addr.network):
                     ctx.add("INV-033", f"{dev_name}:{itf_name} faces the TSLCD network with {addr.network}, "
                                        "which lies in no TSLCD allocation",
                             "use a prefix the Central Post Office allocated, or record the allocation in "

@@ -29,6 +29,7 @@ from nornir_tasks.model import (
     CircuitStatus,
     Device,
     Interface,
+    InterfaceKind,
     Inventory,
     Lan,
     Link,
@@ -177,6 +178,7 @@ class LanSegment:
     parent: str | None
     gateway_ipv4: ipaddress.IPv4Interface | None
     gateway_ipv6: ipaddress.IPv6Interface | None
+    view: InterfaceView | None = None   # the new sub-interface (None when an interface already carries the LAN)
 
     @property
     def vlan(self) -> int:
@@ -241,7 +243,9 @@ class ContextIndex:
         self._shared: dict[tuple[str, ...], SharedData] = {}
 
     def shared(self, device: str) -> SharedData:
-        chain = tuple(self.inv.group_chain(device))
+        # only groups with an entry in groups.yaml carry data: derived groups without one (site__<id>) add
+        # nothing, so devices that differ only in those share one merged SharedData
+        chain = tuple(g for g in self.inv.group_chain(device) if g in self.inv.groups)
         hit = self._shared.get(chain)
         if hit is None:
             hit = self._shared[chain] = self.inv.shared_for(device)
@@ -335,22 +339,32 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
         itf_views.append(InterfaceView(itf, c, link, peer.device if peer else None, peer.interface if peer else None,
                                        itf.name if is_frr else f"e{pos}", itf_area, passive))
     by_name = {v.itf.name: v for v in itf_views}
-    lan_itfs = [v for v in itf_views if v.itf.name in lan_names]
 
-    # 3. LAN segments this device routes
+    # 3. LAN segments this device routes; a LAN no interface carries yet gets a dot1q sub-interface
     site_lans = idx.lans.get(site.id, [])
     routed = [lan for lan in site_lans if lan.gateway == name]
     segments: list[LanSegment] = []
-    lan_parent = next((v.itf.name for v in itf_views if v.itf.kind.value == "lan" and not v.is_subif), None)
+    parent = next((v for v in itf_views if v.itf.kind.value == "lan" and not v.is_subif
+                   and v.itf.name in lan_names), None) or \
+        next((v for v in itf_views if v.itf.kind.value == "lan" and not v.is_subif), None)
     for lan in routed:
         carrier = next((v for v in itf_views if lan.ipv4 is not None and v.itf.ipv4 is not None
                         and v.itf.ipv4.network == lan.ipv4), None)
         if carrier is not None:
-            gw4, gw6 = carrier.itf.ipv4, carrier.itf.ipv6
-        else:
-            gw4 = _first_host(lan.ipv4) if lan.ipv4 is not None else None
-            gw6 = _first_host(lan.ipv6) if lan.ipv6 is not None else None
-        segments.append(LanSegment(lan, carrier, None if carrier else lan_parent, gw4, gw6))  # type: ignore[arg-type]
+            segments.append(LanSegment(lan, carrier, None, carrier.itf.ipv4, carrier.itf.ipv6))
+            continue
+        gw4 = _first_host(lan.ipv4) if lan.ipv4 is not None else None
+        gw6 = _first_host(lan.ipv6) if lan.ipv6 is not None else None
+        sub = None
+        if parent is not None:
+            itf = Interface.model_construct(name=f"{parent.itf.name}.{lan.vlan}", kind=InterfaceKind.LAN, zone=lan.zone,
+                                            vlan=lan.vlan, ipv4=gw4, ipv6=gw6, vrf=parent.itf.vrf,
+                                            description=lan.description or lan.name, enabled=True, mtu=None,
+                                            ospf_cost=None)
+            sub = InterfaceView(itf, None, None, None, None, f"{parent.lab_name}.{lan.vlan}",
+                                area if gw4 is not None else None, area is not None and gw4 is not None)
+        segments.append(LanSegment(lan, None, parent.itf.name if parent else None, gw4, gw6, sub))  # type: ignore[arg-type]
+    lan_itfs = [v for v in itf_views if v.itf.name in lan_names] + [s.view for s in segments if s.view is not None]
 
     # 4. routing views
     ospf = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import unicodedata
 from typing import Any, Callable
@@ -92,7 +93,12 @@ def ascii_text(value: Any) -> str:
         >>> ascii_text("CẢNH BÁO: Đảng ủy xã Bình Lư")
         'CANH BAO: Dang uy xa Binh Lu'
     """
-    text = check_safe_text(str(value)).replace("đ", "d").replace("Đ", "D")
+    return _ascii_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _ascii_text(value: str) -> str:   # cached: the same banner and descriptions recur on thousands of hosts
+    text = check_safe_text(value).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "replace").decode()
 
@@ -108,11 +114,71 @@ def quote(value: Any) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def frr_ifname_cmp(a: str, b: str) -> int:
+    """FRR's ``if_cmp_name_func``: the order zebra keeps (and prints) interfaces in.
+
+    Letters compare as text when the letter runs differ in length, numbers compare as numbers.
+
+    Examples:
+        >>> sorted(["eth10", "e2", "eth1.30", "eth1", "e10", "lo"], key=functools.cmp_to_key(frr_ifname_cmp))
+        ['e2', 'e10', 'eth1', 'eth1.30', 'eth10', 'lo']
+    """
+    i = j = 0
+    while i < len(a) and j < len(b):
+        l1 = _alpha_run(a, i)
+        l2 = _alpha_run(b, j)
+        if l1 != l2:
+            return (a[i:] > b[j:]) - (a[i:] < b[j:])
+        pa, pb = a[i:i + l1], b[j:j + l2]
+        if pa != pb:
+            return (pa > pb) - (pa < pb)
+        i += l1
+        j += l2
+        if i == len(a) and j == len(b):
+            return 0
+        if i == len(a):
+            return -1
+        if j == len(b):
+            return 1
+        n1, i = _number(a, i)
+        n2, j = _number(b, j)
+        if n1 != n2:
+            return -1 if n1 < n2 else 1
+    if i < len(a):
+        return 1
+    if j < len(b):
+        return -1
+    return 0
+
+
+def _alpha_run(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and not text[end].isdigit():
+        end += 1
+    return end - start
+
+
+def _number(text: str, start: int) -> tuple[int, int]:
+    end = start
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return int(text[start:end]), end
+
+
+def frr_ifsort(interfaces: Any, lab: bool = False) -> list[Any]:
+    """Interface views in FRR's order, by their lab name in the lab, else by name."""
+    def name(v: Any) -> str:
+        return str(v.lab_name if lab else v.name)
+
+    return sorted(interfaces, key=functools.cmp_to_key(lambda x, y: frr_ifname_cmp(name(x), name(y))))
+
+
 def registry() -> dict[str, Callable[..., Any]]:
     """All filters (netutils' convenience functions first, ours override on a name clash)."""
     out: dict[str, Callable[..., Any]] = dict(jinja2_convenience_function())
     out.update({"secret": secret, "safe_text": safe, "ip": ip, "netmask": netmask, "wildcard": wildcard,
-                "prefixlen": prefixlen, "network": network, "ascii_text": ascii_text, "quote": quote})
+                "prefixlen": prefixlen, "network": network, "ascii_text": ascii_text, "quote": quote,
+                "frr_ifsort": frr_ifsort})
     return out
 
 

@@ -8,9 +8,11 @@ show province names, and to draw the communes of the dashboard map from their co
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Literal
 
 Geography = Literal["2025", "pre-2025"]
@@ -34,7 +36,11 @@ class Commune:
 
 
 def _db() -> sqlite3.Connection:
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
+    # find the package without importing it (its import loads large JSON tables we do not need)
+    spec = find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is not installed (pip install -e .)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "dataset.db"
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
@@ -50,7 +56,7 @@ def provinces(geography: Geography = "2025") -> dict[str, Province]:
         63
     """
     table = "admin_units" if geography == "2025" else "admin_units_legacy"
-    with _db() as conn:
+    with closing(_db()) as conn:
         rows = conn.execute(
             f"SELECT provinceCode, province, MIN(provinceLat), MIN(provinceLon) FROM {table} "
             "GROUP BY provinceCode, province ORDER BY provinceCode").fetchall()
@@ -66,7 +72,7 @@ def communes() -> dict[str, Commune]:
         >>> len(c), c["03390"].name, c["03390"].province_code
         (3321, 'Xã Bình Lư', '12')
     """
-    with _db() as conn:
+    with closing(_db()) as conn:
         rows = conn.execute("SELECT wardCode, ward, provinceCode, wardLat, wardLon FROM admin_units").fetchall()
     return {str(code).zfill(5): Commune(str(code).zfill(5), name, str(prov).zfill(2), lat, lon)
             for code, name, prov, lat, lon in rows}

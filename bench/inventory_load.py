@@ -1,0 +1,153 @@
+"""Benchmark: loading and validating the national inventory (~10,000 devices, 3,321 communes).
+
+Measures, each in a fresh Python subprocess so that time and peak memory are not shared:
+
+* ``ours``      — :func:`nornir_tasks.inventory.load.load_inventory` with every check (what ``govnet inventory
+                  validate`` and every command do); best of ``--runs`` runs (the machine is shared, so the best
+                  run is the least disturbed one); CPU time is reported too.
+* ``baseline``  — plain Nornir ``SimpleInventory`` reading the same hosts.yaml, groups.yaml and defaults.yaml
+                  (ruamel.yaml; no validation at all); one run, it is slow.
+* ``init_nornir`` — ``InitNornir(config_file=...)`` with our ``GovnetInventory`` plugin (load + checks + building
+                  Nornir's hosts); one run.
+
+The inventory is generated into ``build/bench/national`` (seed 1) when it is missing. Goal: ours < 2 s.
+The last line printed is one JSON object (see the project README's benchmark convention).
+
+Usage::
+
+    .venv/bin/python bench/inventory_load.py [--runs 3] [--skip-baseline] [--folder DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FOLDER = ROOT / "build" / "bench" / "national"
+GOAL_S = 2.0
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the peak resident memory of this (measurement) process
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(kind: str, folder: Path) -> dict[str, object]:
+    """Run one measurement in this process (called in a child process by :func:`child`)."""
+    if kind == "ours":
+        from nornir_tasks.inventory.load import load_inventory
+
+        before = _peak_mb()
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = load_inventory(folder)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return {"seconds": wall, "cpu_seconds": cpu, "peak_mb": _peak_mb(), "peak_mb_before": before,
+                "devices": len(result.inventory.devices), "sites": len(result.inventory.sites),
+                "circuits": len(result.inventory.circuits), "errors": len(result.errors),
+                "warnings": len(result.findings) - len(result.errors)}
+    if kind == "baseline":
+        from nornir.plugins.inventory.simple import SimpleInventory
+
+        before = _peak_mb()
+        wall, cpu = time.perf_counter(), time.process_time()
+        inv = SimpleInventory(host_file=str(folder / "hosts.yaml"), group_file=str(folder / "groups.yaml"),
+                              defaults_file=str(folder / "defaults.yaml")).load()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return {"seconds": wall, "cpu_seconds": cpu, "peak_mb": _peak_mb(), "peak_mb_before": before,
+                "devices": len(inv.hosts)}
+    if kind == "init_nornir":
+        from nornir import InitNornir
+
+        config = folder.parent / "bench-config.yaml"
+        config.write_text(json.dumps({
+            "inventory": {"plugin": "GovnetInventory", "options": {"inventory_dir": str(folder)}},
+            "runner": {"plugin": "threaded", "options": {"num_workers": 20}},
+            "logging": {"enabled": False},
+        }), encoding="utf-8")
+        before = _peak_mb()
+        wall, cpu = time.perf_counter(), time.process_time()
+        nr = InitNornir(config_file=str(config))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return {"seconds": wall, "cpu_seconds": cpu, "peak_mb": _peak_mb(), "peak_mb_before": before,
+                "devices": len(nr.inventory.hosts)}
+    raise SystemExit(f"unknown measurement {kind!r}")
+
+
+def child(kind: str, folder: Path) -> dict[str, object]:
+    """One measurement in a fresh interpreter; returns its JSON answer."""
+    proc = subprocess.run([sys.executable, __file__, "--measure", kind, "--folder", str(folder)],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if proc.returncode != 0:
+        raise SystemExit(f"measurement {kind} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ensure_inventory(folder: Path) -> float | None:
+    """Generate the national inventory (seed 1) into ``folder`` when missing; return the time it took."""
+    if (folder / "hosts.yaml").exists():
+        return None
+    from nornir_tasks.inventory.generate import generate
+
+    start = time.perf_counter()
+    generate("national", 1, folder)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run the slow SimpleInventory load")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.folder)))
+        return
+
+    generated_s = ensure_inventory(args.folder)
+    ours_runs = [child("ours", args.folder) for _ in range(max(1, args.runs))]
+    best = min(ours_runs, key=lambda r: r["seconds"])
+    for i, run in enumerate(ours_runs, 1):
+        print(f"ours run {i}: {run['seconds']:.3f} s wall, {run['cpu_seconds']:.3f} s CPU, "
+              f"peak {run['peak_mb']:.0f} MB", file=sys.stderr)
+    init = child("init_nornir", args.folder)
+    print(f"InitNornir with GovnetInventory: {init['seconds']:.3f} s, peak {init['peak_mb']:.0f} MB", file=sys.stderr)
+    base = None if args.skip_baseline else child("baseline", args.folder)
+    if base:
+        print(f"baseline SimpleInventory: {base['seconds']:.3f} s, peak {base['peak_mb']:.0f} MB", file=sys.stderr)
+    ours = float(best["seconds"])
+    baseline = float(base["seconds"]) if base else None
+    print(json.dumps({
+        "name": "inventory_load",
+        "ours": round(ours, 3),
+        "baseline": round(baseline, 3) if baseline is not None else None,
+        "ratio": round(baseline / ours, 2) if baseline is not None else None,
+        "unit": "s",
+        "goal_met": ours < GOAL_S,
+        "goal_s": GOAL_S,
+        "devices": best["devices"],
+        "sites": best["sites"],
+        "circuits": best["circuits"],
+        "errors": best["errors"],
+        "warnings": best["warnings"],
+        "ours_runs_s": [round(float(r["seconds"]), 3) for r in ours_runs],
+        "ours_cpu_s": round(float(best["cpu_seconds"]), 3),
+        "peak_mb_ours": round(float(best["peak_mb"]), 1),
+        "peak_mb_ours_before_load": round(float(best["peak_mb_before"]), 1),
+        "peak_mb_baseline": round(float(base["peak_mb"]), 1) if base else None,
+        "baseline_devices": base["devices"] if base else None,
+        "init_nornir_s": round(float(init["seconds"]), 3),
+        "peak_mb_init_nornir": round(float(init["peak_mb"]), 1),
+        "generate_s": round(generated_s, 3) if generated_s is not None else None,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,438 @@
+"""NAPALM driver for FRRouting, over SSH into vtysh (netmiko ``cisco_ios`` transport).
+
+``napalm.get_network_driver("frr")`` finds :class:`FRRDriver` because NAPALM imports ``napalm_<name>``.
+
+optional_args:
+    port: SSH port of the vtysh login (default 22).
+    shell_host / shell_port / shell_username / shell_password: a second login that gives a shell inside the
+        router's namespace (needed for ``lldpcli``; vtysh has no LLDP). Commands are sent as an SSH exec
+        request (and on stdin). Each defaults to the vtysh login's value: a login whose ForceCommand runs
+        vtysh without a command and a shell with one (as the govnet lab's does) needs no extra options.
+    lldp_socket: lldpd's control socket when it is not the default (``lldpcli -u <socket>``).
+    config_timeout: seconds a configuration push may take (default 60).
+    Any netmiko ``ConnectHandler`` argument (``alt_host_keys``, ``alt_key_file``, ``ssh_strict``,
+    ``conn_timeout``, ...) is passed through; the shell login honours ``alt_key_file`` and ``ssh_strict`` too.
+
+Configuration workflow: a candidate is loaded as text (merge or replace), :meth:`compare_config` shows the
+difference from the running config as computed by hier_config, :meth:`commit_config` sends the remediation
+commands through ``configure terminal`` (any line FRR refuses aborts the commit and restores the previous
+config) and saves with ``write memory``. ``commit_config(revert_in=N)`` emulates commit-confirm: unless
+:meth:`confirm_commit` is called within N seconds, the pre-commit config is restored. The timer lives in this
+driver object (FRR has no commit-confirm of its own): closing the driver with a commit still pending restores
+the pre-commit config at once, the safe choice when the client can no longer confirm.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import shlex
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import paramiko
+from napalm.base import NetworkDriver, models
+from napalm.base.exceptions import (
+    CommitConfirmException,
+    CommitError,
+    ConnectionClosedException,
+    MergeConfigException,
+    ReplaceConfigException,
+)
+from napalm.base.netmiko_helpers import netmiko_args
+from netmiko import ConnectHandler
+
+from napalm_frr import config as frrconf
+
+logger = logging.getLogger(__name__)
+
+_ERROR = re.compile(r"^%|^\s*(?:% )?(?:Unknown command|Command incomplete|Ambiguous command|Invalid input)",
+                    re.M)
+_VERSION = re.compile(r"^FRRouting\s+(?P<version>\S+)\s+\((?P<host>[^)]*)\)(?:\s+on\s+(?P<os>\S+))?", re.M)
+_SECRET_LINE = re.compile(r"^(\s*(?:password|enable password)\s+)(?:\d\s+)?\S+.*$", re.M)
+
+
+def _parse_version(text: str) -> dict[str, str]:
+    """Fields of ``show version``'s first line.
+
+    Examples:
+        >>> _parse_version("FRRouting 8.4.4 (r1) on Linux(6.1.0).\\nCopyright ...")
+        {'version': '8.4.4', 'host': 'r1', 'os': 'Linux(6.1.0).'}
+    """
+    m = _VERSION.search(text)
+    return {k: v or "" for k, v in m.groupdict().items()} if m else {}
+
+
+def _strip_banner(text: str) -> str:
+    """``show running-config`` without vtysh's ``Building configuration...`` preamble.
+
+    Examples:
+        >>> _strip_banner("Building configuration...\\n\\nCurrent configuration:\\n!\\nhostname r1\\n")
+        '!\\nhostname r1\\n'
+    """
+    lines = text.replace("\r", "").split("\n")
+    for i, line in enumerate(lines[:5]):
+        if line.startswith("Current configuration"):
+            return "\n".join(lines[i + 1:])
+    return "\n".join(lines)
+
+
+def _lldp_neighbors(doc: dict[str, Any]) -> dict[str, list[models.LLDPNeighborDict]]:
+    """NAPALM's LLDP neighbour shape from ``lldpcli -f json show neighbors`` (one interface is a dict,
+    several are a list of one-key dicts; the chassis is keyed by the system name).
+
+    Examples:
+        >>> doc = {"lldp": {"interface": {"eth0": {"chassis": {"r2": {"id": {}}},
+        ...                                         "port": {"id": {"type": "ifname", "value": "eth1"}}}}}}
+        >>> _lldp_neighbors(doc)
+        {'eth0': [{'hostname': 'r2', 'port': 'eth1'}]}
+    """
+    raw = (doc.get("lldp") or {}).get("interface") or []
+    items: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(raw, dict):
+        items = list(raw.items())
+    else:
+        for entry in raw:
+            items.extend(entry.items())
+    out: dict[str, list[models.LLDPNeighborDict]] = {}
+    for local, data in items:
+        chassis = data.get("chassis") or {}
+        if "name" in chassis or "id" in chassis:   # unnamed chassis: {"id": {...}}
+            name = (chassis.get("name") or {}).get("value", "") if isinstance(chassis.get("name"), dict) else ""
+            if not name:
+                name = (chassis.get("id") or {}).get("value", "")
+        else:
+            name = next(iter(chassis), "")
+        port = data.get("port") or {}
+        port_id = (port.get("id") or {}).get("value") or port.get("descr") or ""
+        out.setdefault(local, []).append({"hostname": str(name), "port": str(port_id)})
+    return out
+
+
+def _remember_key(path: Path, client: paramiko.SSHClient, host: str, port: int) -> None:
+    """Append the shell login's host key to the known-hosts file the first time it is seen (trust on first
+    use; a *changed* key never gets here: paramiko refuses it at connect time). Locks ``<file>.lock``."""
+    transport = client.get_transport()
+    if transport is None:
+        return
+    key = transport.get_remote_server_key()
+    name = host if port == 22 else f"[{host}]:{port}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        keys = paramiko.HostKeys(str(path)) if path.exists() else paramiko.HostKeys()
+        if keys.lookup(name) and key.get_name() in keys.lookup(name):  # type: ignore[operator]
+            return
+        with open(path, "a", encoding="ascii") as fh:
+            fh.write(f"{name} {key.get_name()} {key.get_base64()}\n")
+
+
+class FRRDriver(NetworkDriver):
+    """NAPALM driver for FRRouting (vtysh over SSH)."""
+
+    platform = "frr"
+
+    def __init__(self, hostname: str, username: str, password: str, timeout: int = 60,
+                 optional_args: dict[str, Any] | None = None) -> None:
+        self.hostname = hostname
+        self.username = username
+        self.password = password
+        self.timeout = timeout
+        self.force_no_enable = True
+        self.use_canonical_interface = False
+        args = dict(optional_args or {})
+        self.port = int(args.get("port", 22))
+        self.shell_host = str(args.get("shell_host") or hostname)
+        self.shell_port = int(args.get("shell_port") or self.port)
+        self.shell_username = str(args.get("shell_username") or username)
+        self.shell_password = str(args.get("shell_password") or password)
+        self.config_timeout = float(args.get("config_timeout", 60))
+        self.lldp_socket = str(args["lldp_socket"]) if args.get("lldp_socket") else None
+        self.netmiko_optional_args = netmiko_args(args)
+        self.netmiko_optional_args["port"] = self.port
+        self.netmiko_optional_args.setdefault("use_keys", False)
+        self.netmiko_optional_args.setdefault("allow_agent", False)
+        self.device: Any = None
+        self._lock = threading.RLock()
+        self._candidate: str | None = None
+        self._replace = False
+        self._rollback_config: str | None = None
+        self._pending: threading.Timer | None = None
+        self._reverted = threading.Event()
+
+    # -- connection -------------------------------------------------------------------------------------------
+    def open(self) -> None:
+        self.device = ConnectHandler(device_type="cisco_ios", host=self.hostname, username=self.username,
+                                     password=self.password, timeout=self.timeout,
+                                     **self.netmiko_optional_args)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pending is not None:
+                logger.warning("%s: closing with an unconfirmed commit; restoring the previous config",
+                               self.hostname)
+                self._pending.cancel()
+                self._revert()
+            if self.device is not None:
+                self.device.disconnect()
+                self.device = None
+
+    def is_alive(self) -> models.AliveDict:
+        if self.device is None:
+            return {"is_alive": False}
+        try:
+            return {"is_alive": bool(self.device.is_alive())}
+        except (OSError, EOFError, paramiko.SSHException):
+            return {"is_alive": False}
+
+    def _send(self, command: str) -> str:
+        if self.device is None:
+            raise ConnectionClosedException(f"{self.hostname}: not connected (call open() first)")
+        with self._lock:
+            return str(self.device.send_command(command, read_timeout=self.timeout))
+
+    def _json(self, command: str) -> Any:
+        text = self._send(command)
+        try:
+            return json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise CommitError(f"{self.hostname}: '{command}' did not return JSON: {text[:200]!r}") from exc
+
+    def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
+        return {c: self._send(c) for c in commands}
+
+    def _shell(self, command: str) -> str:
+        """Run a command through the shell login (an exec channel; the command also goes to stdin, so a login
+        whose ForceCommand starts an interactive shell runs it too)."""
+        client = paramiko.SSHClient()
+        key_file = self.netmiko_optional_args.get("alt_key_file")
+        if key_file and Path(key_file).is_file():
+            client.load_host_keys(key_file)
+        if self.netmiko_optional_args.get("ssh_strict"):
+            client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        else:
+            client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        try:
+            client.connect(self.shell_host, port=self.shell_port, username=self.shell_username,
+                           password=self.shell_password, timeout=self.timeout, look_for_keys=False,
+                           allow_agent=False)
+            if key_file:
+                _remember_key(Path(key_file), client, self.shell_host, self.shell_port)
+            stdin, stdout, _ = client.exec_command(command, timeout=self.timeout)
+            stdin.write(command + "\nexit\n")
+            stdin.channel.shutdown_write()
+            return stdout.read().decode("utf-8", "replace")
+        finally:
+            client.close()
+
+    # -- getters ----------------------------------------------------------------------------------------------
+    def get_facts(self) -> models.FactsDict:
+        version = _parse_version(self._send("show version"))
+        running = self._running()
+        hostname = version.get("host", "")
+        domain = ""
+        for line in running.splitlines():
+            if line.startswith("hostname "):
+                hostname = line.split(None, 1)[1].strip()
+            elif line.startswith("domainname "):
+                domain = line.split(None, 1)[1].strip()
+        interfaces = self._json("show interface json")
+        return {
+            "hostname": hostname,
+            "fqdn": f"{hostname}.{domain}" if domain else hostname,
+            "vendor": "FRRouting",
+            "model": f"FRR on {version.get('os', '').split('(')[0] or 'Linux'}",
+            "os_version": version.get("version", ""),
+            "serial_number": "",
+            "uptime": -1.0,            # FRR does not report the router's uptime
+            "interface_list": sorted(interfaces),
+        }
+
+    def get_interfaces(self) -> dict[str, models.InterfaceDict]:
+        out: dict[str, models.InterfaceDict] = {}
+        for name, data in self._json("show interface json").items():
+            out[name] = {
+                "is_up": data.get("operationalStatus") == "up",
+                "is_enabled": data.get("administrativeStatus") == "up",
+                "description": str(data.get("description", "")),
+                "last_flapped": -1.0,
+                "mtu": int(data.get("mtu", 0)),
+                "speed": float(data.get("speed", 0) or 0),
+                "mac_address": str(data.get("hardwareAddress", "")),
+            }
+        return out
+
+    def get_interfaces_ip(self) -> dict[str, models.InterfacesIPDict]:
+        out: dict[str, Any] = {}
+        for name, data in self._json("show interface json").items():
+            for entry in data.get("ipAddresses", []):
+                address, _, length = str(entry.get("address", "")).partition("/")
+                if not address or not length:
+                    continue
+                family = "ipv6" if ":" in address else "ipv4"
+                out.setdefault(name, {}).setdefault(family, {})[address] = {"prefix_length": int(length)}
+        return out
+
+    def get_lldp_neighbors(self) -> dict[str, list[models.LLDPNeighborDict]]:
+        sock = f"-u {shlex.quote(self.lldp_socket)} " if self.lldp_socket else ""
+        text = self._shell(f"PATH=$PATH:/usr/sbin:/sbin lldpcli {sock}-f json show neighbors")
+        start = text.find("{")
+        try:
+            doc = json.loads(text[start:]) if start >= 0 else {}
+        except json.JSONDecodeError as exc:
+            raise CommitError(f"{self.hostname}: lldpcli did not return JSON: {text[:200]!r}") from exc
+        return _lldp_neighbors(doc)
+
+    def _running(self) -> str:
+        return _strip_banner(self._send("show running-config"))
+
+    def get_config(self, retrieve: str = "all", full: bool = False, sanitized: bool = False,
+                   format: str = "text") -> models.ConfigurationDict:
+        out: models.ConfigurationDict = {"running": "", "candidate": "", "startup": ""}
+        if retrieve in ("all", "running"):
+            out["running"] = self._running()
+        if retrieve in ("all", "startup"):
+            out["startup"] = self._send("show startup-config")
+        if retrieve in ("all", "candidate"):
+            out["candidate"] = self._candidate or ""
+        if sanitized:
+            for key in out:
+                out[key] = _SECRET_LINE.sub(r"\1<removed>", out[key])  # type: ignore[literal-required]
+        return out
+
+    # -- configuration ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _read(filename: str | None, config: str | None) -> str:
+        if filename:
+            return Path(filename).read_text(encoding="utf-8")
+        if config is None:
+            raise ValueError("give filename or config")
+        return config
+
+    def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        try:
+            text = self._read(filename, config)
+            frrconf.tree(text)
+        except (OSError, ValueError) as exc:
+            raise ReplaceConfigException(f"{self.hostname}: cannot load the candidate: {exc}") from exc
+        if not frrconf.normalize(text).strip():
+            raise ReplaceConfigException(f"{self.hostname}: the replace candidate is empty; refusing to wipe the "
+                                         "running config")
+        self._candidate, self._replace = text, True
+
+    def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        try:
+            text = self._read(filename, config)
+            frrconf.tree(text)
+        except (OSError, ValueError) as exc:
+            raise MergeConfigException(f"{self.hostname}: cannot load the candidate: {exc}") from exc
+        self._candidate, self._replace = text, False
+
+    def _target(self, running: str) -> Any:
+        assert self._candidate is not None
+        if self._replace:
+            return frrconf.tree(self._candidate)
+        return frrconf.merged(running, self._candidate)
+
+    def compare_config(self) -> str:
+        if self._candidate is None:
+            return ""
+        running = self._running()
+        return frrconf.diff(running, self._target(running))
+
+    def discard_config(self) -> None:
+        self._candidate, self._replace = None, False
+
+    def _apply(self, lines: list[str]) -> str:
+        """Send lines in configure mode; refuse the whole change when FRR rejects any line."""
+        if not lines:
+            return ""
+        with self._lock:
+            out = str(self.device.send_config_set(lines, error_pattern=r"^%|Unknown command|Command incomplete",
+                                                  read_timeout=self.config_timeout))
+            return out
+
+    def _push(self, running: str, target: Any) -> None:
+        lines = frrconf.commands(frrconf.tree(running).config_to_get_to(target))
+        try:
+            self._apply(lines)
+        except Exception as exc:  # netmiko raises ConfigInvalidException (a bare Exception subclass) on "%"
+            self._leave_config_mode()
+            raise CommitError(f"{self.hostname}: FRR refused the change: {exc}") from exc
+        self._save()
+
+    def _leave_config_mode(self) -> None:
+        try:
+            with self._lock:
+                self.device.exit_config_mode()
+        except (OSError, ValueError, EOFError) as exc:
+            logger.warning("%s: could not leave configure mode: %s", self.hostname, exc)
+
+    def _save(self) -> None:
+        with self._lock:
+            out = str(self.device.send_command("write memory", read_timeout=self.config_timeout))
+        if "[OK]" not in out and "Configuration saved" not in out:
+            logger.warning("%s: write memory said %r", self.hostname, out[-200:])
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        if self._candidate is None:
+            raise CommitError(f"{self.hostname}: nothing to commit (load a candidate first)")
+        if self._pending is not None:
+            raise CommitError(f"{self.hostname}: a commit is waiting for confirmation; confirm or roll back first")
+        with self._lock:
+            running = self._running()
+            target = self._target(running)
+            try:
+                self._push(running, target)
+            except CommitError:
+                try:   # restore whatever part of the change did get in
+                    self._push(self._running(), frrconf.tree(running))
+                except CommitError as again:
+                    logger.error("%s: restoring after a refused change failed: %s", self.hostname, again)
+                raise
+            self._rollback_config = running
+            self._candidate, self._replace = None, False
+            self._reverted.clear()
+            if revert_in is not None:
+                timer = threading.Timer(float(revert_in), self._revert_if_pending)
+                timer.daemon = True
+                self._pending = timer
+                timer.start()
+
+    def _revert(self) -> None:
+        self._pending = None
+        if self._rollback_config is None:
+            return
+        self._push(self._running(), frrconf.tree(self._rollback_config))
+        self._reverted.set()
+        logger.info("%s: previous config restored", self.hostname)
+
+    def _revert_if_pending(self) -> None:
+        with self._lock:
+            if self._pending is not None and self.device is not None:
+                try:
+                    self._revert()
+                except CommitError as exc:
+                    logger.error("%s: automatic revert failed: %s", self.hostname, exc)
+
+    def has_pending_commit(self) -> bool:
+        return self._pending is not None
+
+    def confirm_commit(self) -> None:
+        with self._lock:
+            if self._pending is None:
+                raise CommitConfirmException(f"{self.hostname}: no commit is waiting for confirmation")
+            self._pending.cancel()
+            self._pending = None
+
+    def rollback(self) -> None:
+        with self._lock:
+            if self._pending is not None:
+                self._pending.cancel()
+            if self._rollback_config is None:
+                raise CommitError(f"{self.hostname}: nothing to roll back (no commit in this session)")
+            self._revert()
+            self._rollback_config = None

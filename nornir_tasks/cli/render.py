@@ -1,0 +1,75 @@
+"""``govnet render [--filter ...] [--out DIR] [--lab]``: intended configs for the selection.
+
+No business logic: :func:`nornir_tasks.render.batch.render_many` renders (forked workers, one cached Jinja
+environment) and writes ``<out>/<host>.cfg`` atomically and only when changed; this module shows progress,
+prints the summary and the failed hosts' sentences, and sets the exit code (1 when a host failed).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from nornir_tasks.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    ConfigOpt,
+    FilterOpt,
+    Format,
+    FormatOpt,
+    InventoryOpt,
+    console,
+    emit_json,
+    table,
+)
+from nornir_tasks.cli.context import inventory_from, selection, settings_from
+from nornir_tasks.render.batch import RenderSummary, render_many
+
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", help="Folder for <host>.cfg (default: <build_dir>/intended, or <build_dir>/intended-lab with --lab).")]
+RenderLabOpt = Annotated[bool, typer.Option(
+    "--lab", help="Render every device's lab stand-in: FRR templates, lab interface names, no management ports.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=64,
+                                                help="Worker processes (default: one per CPU).")]
+
+
+def command(
+    config: ConfigOpt = Path("config.yaml"),
+    inventory: InventoryOpt = None,
+    filter: FilterOpt = None,
+    out: OutOpt = None,
+    lab: RenderLabOpt = False,
+    workers: WorkersOpt = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Render intended configs for the selected devices and write one file per device."""
+    settings = settings_from(config, inventory)
+    result = inventory_from(settings)
+    names = selection(result, filter)
+    out_dir = out if out is not None else settings.resolve(settings.build_dir) / ("intended-lab" if lab else "intended")
+    templates = settings.resolve(settings.templates_dir)
+
+    show_bar = format is Format.table and sys.stderr.isatty()
+    with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console(stderr=True), disable=not show_bar, transient=True) as bar:
+        task = bar.add_task("render", total=len(names))
+        outcomes = render_many(result.inventory, names, templates, out_dir, lab=lab, workers=workers,
+                               progress=lambda n: bar.advance(task, n))
+    summary = RenderSummary.of(outcomes)
+    failed = [o for o in outcomes if o.failed]
+
+    if format is Format.json:
+        emit_json({"out": str(out_dir), "summary": summary.model_dump(),
+                   "hosts": [o.model_dump(mode="json") for o in outcomes]})
+    else:
+        err = console(stderr=True)
+        for o in failed:
+            err.print(f"[red]failed[/red] {o.error} [{o.code}]" + (f" — {o.hint}" if o.hint else ""),
+                      markup=True, highlight=False)
+        table(f"govnet render → {out_dir}", ["rendered", "changed", "unchanged", "failed"],
+              [[summary.rendered, summary.changed, summary.unchanged, summary.failed]])
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)

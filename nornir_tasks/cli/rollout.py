@@ -1,0 +1,168 @@
+"""``govnet rollout status | report | metrics``: the upgrade plans against their targets.
+
+``status`` and ``report`` exit 0 whatever the progress (they are reports) and 2 on a bad plan, a bad date or a
+bad inventory. The work happens in :mod:`nornir_tasks.rollout` and :mod:`nornir_tasks.reports`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nornir_tasks.cli.common import ConfigOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
+from nornir_tasks.cli.context import inventory_from, settings_from
+from nornir_tasks.errors import GovnetError
+from nornir_tasks.rollout.i18n import fmt_pct, fmt_value, label, status_label
+from nornir_tasks.rollout.plans import PlanSet, plans_or_raise
+from nornir_tasks.rollout.scoring import RolloutResult
+from nornir_tasks.settings import Settings
+
+app = typer.Typer(help="Track the upgrade plans against their targets.", no_args_is_help=True)
+
+
+class By(str, Enum):
+    province = "province"
+    region = "region"
+    level = "level"
+
+
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+PlanOpt = Annotated[str | None, typer.Option("--plan", help="Only this plan (its id).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date to measure against (YYYY-MM-DD; default today).")]
+PlansDirOpt = Annotated[Path | None, typer.Option("--plans", help="Plans folder (default: plans_dir from config.yaml).")]
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise GovnetError(f"--as-of {text!r} is not a date", code="CFG-003",
+                          hint="write it as YYYY-MM-DD, e.g. --as-of 2025-12-31") from exc
+
+
+def _load(config: Path, inventory: Path | None, plans_dir: Path | None) -> tuple[Settings, PlanSet]:
+    settings = settings_from(config, inventory)
+    folder = plans_dir if plans_dir is not None else settings.resolve(settings.plans_dir)
+    return settings, plans_or_raise(folder)
+
+
+def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str | None, as_of: str | None,
+         record: bool) -> RolloutResult:
+    from nornir_tasks.rollout.service import rollout_status
+
+    day = _as_of(as_of)
+    settings, plans = _load(config, inventory, plans_dir)
+    if plan is not None:
+        plans.get(plan)
+    result = inventory_from(settings, today=day)
+    return rollout_status(result.inventory, plans, as_of=day, state_dir=settings.resolve(settings.state_dir),
+                          plan_id=plan, record=record)
+
+
+def _forecast(t) -> str:  # type: ignore[no-untyped-def]
+    fc = t.forecast
+    if fc is None:
+        return ""
+    if fc.state == "forecast":
+        return f"{fc.date} ({'on time' if fc.on_time else 'late'}, {fc.points} points)"
+    return {"met": "already met", "not_enough_data": "not enough data", "no_progress": "no progress"}[fc.state] + (
+        f" ({fc.points} point{'s' if fc.points != 1 else ''})")
+
+
+@app.command()
+def status(
+    config: ConfigOpt = Path("config.yaml"),
+    inventory: InventoryOpt = None,
+    plans: PlansDirOpt = None,
+    plan: PlanOpt = None,
+    as_of: AsOfOpt = None,
+    by: Annotated[By | None, typer.Option("--by", help="Also show every target per province, region or level.")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Store this measurement as a snapshot (for trend and forecast).")] = False,
+    lagging: Annotated[int, typer.Option("--lagging", help="Lagging sites shown per target in the table (0 = none).")] = 10,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Progress of every target: numerator / denominator, share, expected share, status, lagging sites, forecast."""
+    result = _run(config, inventory, plans, plan, as_of, record)
+    if format is Format.json:
+        emit_json(result.model_dump(mode="json", exclude={"sites"}))
+        return
+    rows = []
+    for p in result.plans:
+        for t in p.targets:
+            frac = f"{t.numerator}/{t.denominator}" if t.numerator is not None else "—"
+            tags = (" [illustrative]" if t.illustrative else "") + (" [reported only]" if t.reported_only else "")
+            reported = "; ".join(
+                f"{fmt_pct(r.share) if r.share is not None else r.numerator} on {r.as_of}" for r in t.reported)
+            rows.append([t.key + tags, frac, fmt_value(t.actual, t.threshold_kind),
+                         fmt_value(t.expected, t.threshold_kind), fmt_value(t.threshold, t.threshold_kind),
+                         t.deadline.isoformat(), status_label(t.status.value), _forecast(t), reported])
+    table(f"Rollout as of {result.as_of}", ["target", "n/N", "actual", "expected", "threshold", "deadline", "status",
+                                            "forecast", "reported by operator"], rows)
+    out = console()
+    for p in result.plans:
+        for t in p.targets:
+            if by is not None and not t.reported_only:
+                table(f"{t.key} by {by.value}", [by.value, "name", "n/N", "share", "status"],
+                      [[g.key, g.label, f"{g.numerator}/{g.denominator}", fmt_pct(g.share),
+                        status_label(g.status and g.status.value)] for g in t.groups[by.value]])
+            if lagging and t.lagging:
+                shown = t.lagging[:lagging]
+                table(f"{t.key}: {len(t.lagging)} lagging site(s)", ["site", "name", "province", "criterion failed"],
+                      [[s.site, s.name, s.province, label(s.reason, "en", **s.reason_args)] for s in shown])
+                if len(t.lagging) > len(shown):
+                    out.print(f"  … and {len(t.lagging) - len(shown)} more (--lagging N, --format json or "
+                              "'govnet rollout report')")
+    for w in result.warnings:
+        console(stderr=True).print(f"warning {w.sentence()}", markup=False)
+    for p in result.plans:
+        for t in p.targets:
+            for w in t.warnings:
+                if w != "warn_empty_scope":
+                    console(stderr=True).print(f"note {t.key}: {label(w, 'en')}", markup=False)
+    if record:
+        console(stderr=True).print(f"recorded a snapshot for {result.as_of}")
+
+
+@app.command()
+def report(
+    config: ConfigOpt = Path("config.yaml"),
+    inventory: InventoryOpt = None,
+    plans: PlansDirOpt = None,
+    plan: PlanOpt = None,
+    as_of: AsOfOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of every label: vi or en.")] = Lang.vi,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for dashboard.html, rollout.xlsx, rollout.csv, rollout.json (default reports/rollout).")] = None,
+) -> None:
+    """Write the offline HTML dashboard, the Excel workbook, CSV and JSON of the same numbers."""
+    from nornir_tasks.reports.rollout_files import write_reports
+
+    result = _run(config, inventory, plans, plan, as_of, False)
+    settings = settings_from(config, inventory)
+    folder = out if out is not None else settings.resolve(settings.reports_dir) / "rollout"
+    paths = write_reports(result, folder, lang.value)
+    console().print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+@app.command()
+def metrics(format: FormatOpt = Format.table) -> None:
+    """The named metrics a target can use, with their parameters."""
+    from nornir_tasks.rollout.metrics import METRICS
+
+    rows = [[m.name, ", ".join(f"{k}: {getattr(f.annotation, '__name__', str(f.annotation))}"
+                               for k, f in m.params.model_fields.items()) or "—", m.summary]
+            for m in METRICS.values()]
+    if format is Format.json:
+        emit_json([{"name": r[0], "params": r[1], "summary": r[2]} for r in rows])
+        return
+    table("metrics", ["name", "params", "what it measures"], rows)
+

@@ -1,0 +1,214 @@
+"""Named checks over the inventory model, used by baseline rules of kind ``check: <name>``.
+
+Each check is a pure function ``(ctx, device, params) -> list[Outcome]``: an empty list means the device
+passes; an outcome with ``status="warn"`` informs without making the device non-compliant. The shared,
+once-per-run look-ups live in :class:`RuleContext`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Callable
+
+from nornir_tasks.inventory.validate import connected_sites, gateways_by_province
+from nornir_tasks.model import (
+    AccessLevel,
+    AdminLevel,
+    Circuit,
+    CircuitStatus,
+    Device,
+    Inventory,
+    IpAllocation,
+    Lan,
+    Link,
+    Network,
+    Role,
+    SiteStatus,
+    Zone,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's verdict on one device: ``fail`` or ``warn``, and a sentence that says what and where."""
+
+    status: str
+    message: str
+
+
+@dataclass
+class RuleContext:
+    """Look-ups built once per run (not per device)."""
+
+    inv: Inventory
+    today: date
+    connected: set[str] = field(default_factory=set)
+    gateways: dict[str, set[str]] = field(default_factory=dict)
+    circuits_of: dict[str, list[Circuit]] = field(default_factory=dict)
+    links_of: dict[str, list[Link]] = field(default_factory=dict)
+    devices_at: dict[str, list[Device]] = field(default_factory=dict)
+    lans_at: dict[str, list[Lan]] = field(default_factory=dict)
+    tslcd_allocs: list[IpAllocation] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, inv: Inventory, today: date) -> RuleContext:
+        ctx = cls(inv=inv, today=today, connected=connected_sites(inv), gateways=dict(gateways_by_province(inv)))
+        circ: dict[str, list[Circuit]] = defaultdict(list)
+        for c in inv.circuits.values():
+            circ[c.a.device].append(c)
+            if c.z.device != c.a.device:
+                circ[c.z.device].append(c)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for link in inv.links.values():
+            links[link.a.device].append(link)
+            links[link.z.device].append(link)
+        at: dict[str, list[Device]] = defaultdict(list)
+        for d in inv.devices.values():
+            at[d.site].append(d)
+        lans: dict[str, list[Lan]] = defaultdict(list)
+        for lan in inv.lans:
+            lans[lan.site].append(lan)
+        ctx.circuits_of, ctx.links_of, ctx.devices_at, ctx.lans_at = circ, links, at, lans
+        ctx.tslcd_allocs = [a for a in inv.allocations if a.network is Network.TSLCD]
+        return ctx
+
+
+Check = Callable[[RuleContext, Device, dict[str, Any]], list[Outcome]]
+
+
+def level2_own_province(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """A1: an active commune site has an active level-II TSLCD circuit to a gateway of its own province."""
+    site = ctx.inv.sites[dev.site]
+    if site.level is not AdminLevel.COMMUNE or site.status is not SiteStatus.ACTIVE or site.id in ctx.connected:
+        return []
+    return [Outcome("fail", f"site {site.id} ({site.name}) has no active level-II TSLCD circuit to a gateway of "
+                            f"province {site.province_code}")]
+
+
+def bandwidth_min(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """A5: the device's active level-II uplinks (customer end) carry at least ``min_mbps``; between
+    ``warn_mbps`` and ``min_mbps`` is a warning, below ``warn_mbps`` a failure."""
+    target = int(params.get("min_mbps", 200))
+    warn = int(params.get("warn_mbps", target))
+    out = []
+    for c in ctx.circuits_of.get(dev.name, []):
+        if c.a.device != dev.name or c.status is not CircuitStatus.ACTIVE or c.network is not Network.TSLCD \
+                or c.access_level is not AccessLevel.II:
+            continue
+        if c.bandwidth_mbps < warn:
+            out.append(Outcome("fail", f"circuit {c.id} runs at {c.bandwidth_mbps} Mbps, below the "
+                                       f"{target} Mbps target (and below {warn} Mbps)"))
+        elif c.bandwidth_mbps < target:
+            out.append(Outcome("warn", f"circuit {c.id} runs at {c.bandwidth_mbps} Mbps, below the {target} Mbps target"))
+    return out
+
+
+def _tslcd_prefixes(ctx: RuleContext, dev: Device) -> list[tuple[str, Any]]:
+    facing = {c.a.interface if c.a.device == dev.name else c.z.interface
+              for c in ctx.circuits_of.get(dev.name, []) if c.network is Network.TSLCD}
+    out = []
+    for itf in dev.interfaces:
+        if itf.zone is Zone.TSLCD or itf.name in facing:
+            for addr in (itf.ipv4, itf.ipv6):
+                if addr is not None:
+                    out.append((itf.name, addr.network))
+    return out
+
+
+def prefixes_in_allocation(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """B1: every prefix on a TSLCD-facing interface lies in an allocation (by ``allocated_by`` if given)."""
+    by = set(params.get("allocated_by", []))
+    allocs = [a for a in ctx.tslcd_allocs if not by or a.allocated_by.value in by]
+    out = []
+    for itf, net in _tslcd_prefixes(ctx, dev):
+        if not any(net.version == a.prefix.version and net.subnet_of(a.prefix) for a in allocs):  # type: ignore[arg-type]
+            out.append(Outcome("fail", f"{itf} uses {net}, which lies in no TSLCD allocation"))
+    return out
+
+
+def allocations_reviewed(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """B3: the allocations holding the device's TSLCD prefixes were reviewed within ``days`` (365)."""
+    limit = ctx.today - timedelta(days=int(params.get("days", 365)))
+    out = []
+    seen: set[Any] = set()
+    for _itf, net in _tslcd_prefixes(ctx, dev):
+        for a in ctx.tslcd_allocs:
+            if a.prefix in seen or net.version != a.prefix.version or not net.subnet_of(a.prefix):  # type: ignore[arg-type]
+                continue
+            seen.add(a.prefix)
+            if a.last_review < limit:
+                out.append(Outcome("fail", f"allocation {a.prefix} ({a.agency}) was last reviewed on "
+                                           f"{a.last_review.isoformat()}"))
+    return out
+
+
+_SWITCHES = {Role.CORE_SWITCH, Role.DISTRIBUTION_SWITCH, Role.ACCESS_SWITCH}
+
+
+def firewall_between_lan_and_ce(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """C1: a CE router does not route an agency LAN itself nor connect straight to a LAN switch; a site with
+    LANs has a firewall."""
+    if dev.role is not Role.CE_ROUTER:
+        return []
+    out = []
+    lans = [lan for lan in ctx.lans_at.get(dev.site, []) if lan.zone is Zone.LAN]
+    for lan in lans:
+        if lan.gateway == dev.name:
+            out.append(Outcome("fail", f"the CE routes LAN VLAN {lan.vlan} ({lan.name}) itself, with no firewall "
+                                       "in between"))
+    for link in ctx.links_of.get(dev.name, []):
+        peer = link.z.device if link.a.device == dev.name else link.a.device
+        pdev = ctx.inv.devices.get(peer)
+        if pdev is not None and pdev.role in _SWITCHES:
+            out.append(Outcome("fail", f"link {link.id} joins the CE straight to switch {peer}"))
+    if lans and not any(d.role is Role.FIREWALL for d in ctx.devices_at.get(dev.site, [])):
+        out.append(Outcome("fail", f"site {dev.site} has {len(lans)} LAN(s) but no firewall"))
+    return out
+
+
+def no_internet_at_state_secret(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """C3: no device at a state-secret site ends an Internet circuit."""
+    site = ctx.inv.sites[dev.site]
+    if not site.state_secret:
+        return []
+    return [Outcome("fail", f"circuit {c.id} connects this state-secret site to the Internet")
+            for c in ctx.circuits_of.get(dev.name, [])
+            if c.network is Network.INTERNET and c.status is not CircuitStatus.DECOMMISSIONED]
+
+
+def focal_point(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """D1: the device's site names a technical focal point and the responsible IT unit (``require``: extra
+    fields such as ``phone``)."""
+    site = ctx.inv.sites[dev.site]
+    fp = site.focal_point
+    if fp is None:
+        return [Outcome("fail", f"site {site.id} names no technical focal point (đầu mối kỹ thuật)")]
+    missing = [f for f in ("unit", *params.get("require", [])) if not getattr(fp, f, None)]
+    if missing:
+        return [Outcome("fail", f"the focal point of site {site.id} lacks: {', '.join(missing)}")]
+    return []
+
+
+def ipv6_on_wan(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """B6: every TSLCD-facing WAN interface carries an IPv6 address (IPv6 for Gov programme)."""
+    facing = {c.a.interface if c.a.device == dev.name else c.z.interface
+              for c in ctx.circuits_of.get(dev.name, []) if c.network is Network.TSLCD
+              and c.status is CircuitStatus.ACTIVE}
+    return [Outcome("fail", f"WAN interface {itf.name} has no IPv6 address")
+            for itf in dev.interfaces if itf.name in facing and itf.ipv6 is None]
+
+
+#: Check name (as written in baseline files) → function.
+CHECKS: dict[str, Check] = {
+    "level2_own_province": level2_own_province,
+    "bandwidth_min": bandwidth_min,
+    "prefixes_in_allocation": prefixes_in_allocation,
+    "allocations_reviewed": allocations_reviewed,
+    "firewall_between_lan_and_ce": firewall_between_lan_and_ce,
+    "no_internet_at_state_secret": no_internet_at_state_secret,
+    "focal_point": focal_point,
+    "ipv6_on_wan": ipv6_on_wan,
+}
+

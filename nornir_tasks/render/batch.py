@@ -1,0 +1,161 @@
+"""Render many devices and write their intended configs: the code path of ``govnet render`` and the benchmark.
+
+Pure core: no nornir import. One :class:`~nornir_tasks.render.engine.Renderer` (one cached Jinja environment)
+and one :class:`~nornir_tasks.render.context.ContextIndex` are built once, in the parent process; worker
+processes are forked after that and inherit both, so each host costs one context and one template render.
+Each worker writes its own files (``write_if_changed``: atomic, only when the content changed) and sends back
+only a small :class:`RenderOutcome` per host. A host that fails (missing variable, template error, unsafe
+value) fails alone, with a sentence naming the host, template file and line, and the variable.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from nornir_tasks.errors import GovnetError
+from nornir_tasks.fileio import write_if_changed
+from nornir_tasks.model import Inventory
+from nornir_tasks.render.context import ContextIndex
+from nornir_tasks.render.engine import Renderer
+
+logger = logging.getLogger(__name__)
+
+
+class RenderStatus(str, Enum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class RenderOutcome(BaseModel):
+    """What rendering one host did. ``path`` is where its intended config is (None when it failed)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str
+    status: RenderStatus
+    path: str | None = None
+    code: str | None = None
+    error: str | None = None
+    hint: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status is RenderStatus.FAILED
+
+    @property
+    def changed(self) -> bool:
+        return self.status is RenderStatus.CHANGED
+
+
+class RenderSummary(BaseModel):
+    """Counts of one run (``rendered`` = changed + unchanged)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rendered: int
+    changed: int
+    unchanged: int
+    failed: int
+
+    @classmethod
+    def of(cls, outcomes: Sequence[RenderOutcome]) -> RenderSummary:
+        """Count outcomes.
+
+        Examples:
+            >>> RenderSummary.of([RenderOutcome(host="a", status="changed"), RenderOutcome(host="b", status="failed")])
+            RenderSummary(rendered=1, changed=1, unchanged=0, failed=1)
+        """
+        changed = sum(1 for o in outcomes if o.status is RenderStatus.CHANGED)
+        unchanged = sum(1 for o in outcomes if o.status is RenderStatus.UNCHANGED)
+        failed = sum(1 for o in outcomes if o.status is RenderStatus.FAILED)
+        return cls(rendered=changed + unchanged, changed=changed, unchanged=unchanged, failed=failed)
+
+
+def intended_path(out_dir: str | Path, host: str) -> Path:
+    """The fixed path of a host's intended config.
+
+    Examples:
+        >>> intended_path("build/intended", "lcu-gw01").as_posix()
+        'build/intended/lcu-gw01.cfg'
+    """
+    return Path(out_dir) / f"{host}.cfg"
+
+
+class _Job:
+    """Everything a worker needs; built once in the parent and inherited by forked workers."""
+
+    def __init__(self, inv: Inventory, renderer: Renderer, out_dir: Path, lab: bool) -> None:
+        self.inv = inv
+        self.renderer = renderer
+        self.index = ContextIndex(inv)
+        self.out_dir = out_dir
+        self.lab = lab
+
+    def one(self, host: str) -> RenderOutcome:
+        try:
+            text = self.renderer.render(self.inv, host, index=self.index, lab=self.lab,
+                                        platform="frr" if self.lab else None)
+        except GovnetError as exc:
+            logger.debug("%s: render failed: %s", host, exc)
+            return RenderOutcome(host=host, status=RenderStatus.FAILED, code=exc.code, error=str(exc),
+                                 hint=exc.hint)
+        path = intended_path(self.out_dir, host)
+        changed = write_if_changed(path, text)
+        return RenderOutcome(host=host, status=RenderStatus.CHANGED if changed else RenderStatus.UNCHANGED,
+                             path=str(path))
+
+    def chunk(self, hosts: Sequence[str]) -> list[RenderOutcome]:
+        return [self.one(h) for h in hosts]
+
+
+_WORKER_JOB: list[_Job] = []   # set only inside forked worker processes, by _init_worker
+
+
+def _init_worker(job: _Job) -> None:
+    _WORKER_JOB[:] = [job]
+
+
+def _run_chunk(hosts: Sequence[str]) -> list[RenderOutcome]:
+    return _WORKER_JOB[0].chunk(hosts)
+
+
+def render_many(inv: Inventory, hosts: Sequence[str], templates_dir: str | Path, out_dir: str | Path, *,
+                lab: bool = False, workers: int | None = None, chunk_size: int = 100,
+                progress: Callable[[int], None] | None = None) -> list[RenderOutcome]:
+    """Render ``hosts`` and write ``<out_dir>/<host>.cfg`` for each; return one outcome per host (host order).
+
+    ``workers``: processes to fork (default: the CPU count; 1 renders in this process). ``progress`` is
+    called with the number of hosts just finished. ``lab`` renders every device with the ``frr`` templates
+    (its lab stand-in).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    job = _Job(inv, Renderer(templates_dir), out, lab)
+    n_workers = max(1, min(workers or os.cpu_count() or 1, max(1, len(hosts) // chunk_size)))
+    chunks = [list(hosts[i:i + chunk_size]) for i in range(0, len(hosts), chunk_size)]
+    results: dict[str, RenderOutcome] = {}
+    for outcomes in _iterate(job, chunks, n_workers):
+        for o in outcomes:
+            results[o.host] = o
+        if progress is not None:
+            progress(len(outcomes))
+    return [results[h] for h in hosts]
+
+
+def _iterate(job: _Job, chunks: list[list[str]], n_workers: int) -> Iterator[list[RenderOutcome]]:
+    if n_workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for c in chunks:
+            yield job.chunk(c)
+        return
+    # fork: the workers inherit the job (renderer, context index, inventory) without pickling it
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(n_workers, initializer=_init_worker, initargs=(job,)) as pool:
+        yield from pool.imap_unordered(_run_chunk, chunks)

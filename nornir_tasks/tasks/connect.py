@@ -1,0 +1,59 @@
+"""Opening device connections inside Nornir tasks with govnet's access policy (:mod:`nornir_tasks.devices`):
+host keys trusted on first use and checked afterwards, connection failures turned into DeviceError sentences."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.task import Task
+
+from nornir_tasks.devices import TUNABLE, KnownHosts, classify, ssh_options
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["napalm", "netmiko"]
+
+
+def _transport(conn: Any) -> Any:
+    """The paramiko transport under a NAPALM driver or a netmiko connection (None when there is none)."""
+    dev = getattr(conn, "device", None) or conn
+    client = getattr(dev, "remote_conn_pre", None)
+    return client.get_transport() if client is not None and hasattr(client, "get_transport") else None
+
+
+def open_device(task: Task, kind: Kind, known: KnownHosts, timeout: float) -> Any:
+    """Open (or reuse) the host's ``napalm`` or ``netmiko`` connection and return the underlying object
+    (a NAPALM driver or a netmiko ``BaseConnection``).
+
+    Raises:
+        DeviceError: DEV-001 unreachable, DEV-002 changed host key, DEV-003 authentication refused.
+    """
+    host = task.host
+    if kind not in ConnectionPluginRegister.available:
+        ConnectionPluginRegister.auto_register()   # Nornir objects built without InitNornir skip this
+    if kind in host.connections:
+        return host.connections[kind].connection
+    params = host.get_connection_parameters(kind)
+    address = params.hostname or host.name
+    port = params.port or 22
+    options = ssh_options(known.path, timeout)
+    tunable = {k: v for k, v in options.items() if k in TUNABLE}
+    policy = {k: v for k, v in options.items() if k not in TUNABLE}
+    extras = dict(params.extras or {})
+    if kind == "napalm":
+        extras["optional_args"] = {**tunable, **(extras.get("optional_args") or {}), **policy, "port": port}
+        extras.setdefault("timeout", int(max(timeout, 1)))
+    else:
+        extras = {**tunable, **extras, **policy}
+    try:
+        plugin = host.open_connection(kind, task.nornir.config, hostname=address, port=port, extras=extras)
+    except Exception as exc:  # noqa: BLE001 - any transport error becomes a DeviceError sentence
+        raise classify(exc, host.name, address, port, known.path) from exc
+    try:
+        known.remember_from(_transport(plugin.connection), address, port)
+    except Exception:
+        host.close_connection(kind)
+        raise
+    return plugin.connection
