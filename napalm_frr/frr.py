@@ -161,7 +161,6 @@ class FRRDriver(NetworkDriver):
         self._replace = False
         self._rollback_config: str | None = None
         self._pending: threading.Timer | None = None
-        self._reverted = threading.Event()
 
     # -- connection -------------------------------------------------------------------------------------------
     def open(self) -> None:
@@ -395,7 +394,6 @@ class FRRDriver(NetworkDriver):
                 raise
             self._rollback_config = running
             self._candidate, self._replace = None, False
-            self._reverted.clear()
             if revert_in is not None:
                 timer = threading.Timer(float(revert_in), self._revert_if_pending)
                 timer.daemon = True
@@ -403,11 +401,12 @@ class FRRDriver(NetworkDriver):
                 timer.start()
 
     def _revert(self) -> None:
-        self._pending = None
-        if self._rollback_config is None:
-            return
-        self._push(self._running(), frrconf.tree(self._rollback_config))
-        self._reverted.set()
+        try:
+            if self._rollback_config is None:
+                return
+            self._push(self._running(), frrconf.tree(self._rollback_config))
+        finally:
+            self._pending = None
         logger.info("%s: previous config restored", self.hostname)
 
     def _revert_if_pending(self) -> None:

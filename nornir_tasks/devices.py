@@ -15,6 +15,7 @@ import fcntl
 import logging
 import os
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,29 @@ def credentials(settings: Settings) -> tuple[str, str]:
                               hint=f"export {env}=... before running govnet; secrets are never read from files")
         out.append(value)
     return out[0], out[1]
+
+
+class SecretValues:
+    """Values that must never be stored or logged (e.g. the login password), to hand to the sanitizer.
+
+    Its ``repr`` hides the values: Nornir logs every task's arguments.
+
+    Examples:
+        >>> s = SecretValues(["pw-1", "", None])
+        >>> s, list(s)
+        (<1 secret value(s)>, ['pw-1'])
+    """
+
+    def __init__(self, values: Iterable[str | None]) -> None:
+        self._values = tuple(v for v in values if v)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._values)} secret value(s)>"
+
+    __str__ = __repr__
 
 
 def known_hosts_path(settings: Settings) -> Path:

@@ -88,7 +88,30 @@ HostName = Annotated[str, AfterValidator(_check_hostname)]
 ProvinceCode = Annotated[str, BeforeValidator(_pad(2)), Field(pattern=r"^\d{2}$")]
 CommuneCode = Annotated[str, BeforeValidator(_pad(5)), Field(pattern=r"^\d{5}$")]
 VlanId = Annotated[int, Field(ge=1, le=4094)]
-IPv4If = ipaddress.IPv4Interface
+_V4IF = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})/([0-9]{1,2})")
+
+
+def _fast_ipv4_interface(value: Any) -> Any:
+    """Speed only: build ``a.b.c.d/len`` from integers, skipping ipaddress' slower string parser (the national
+    inventory has ~35,000 such values). Anything else, including every invalid value, is passed on unchanged
+    to pydantic's own IPv4Interface validation, so results and error messages are the same.
+
+    Examples:
+        >>> _fast_ipv4_interface("10.12.240.1/30") == ipaddress.IPv4Interface("10.12.240.1/30")
+        True
+        >>> _fast_ipv4_interface("10.12.240.256/30"), _fast_ipv4_interface("010.1.1.1/8")
+        ('10.12.240.256/30', '010.1.1.1/8')
+    """
+    if type(value) is str:
+        m = _V4IF.fullmatch(value)
+        if m is not None:
+            a, b, c, d, plen = map(int, m.groups())
+            if a <= 255 and b <= 255 and c <= 255 and d <= 255 and plen <= 32:
+                return ipaddress.IPv4Interface(((a << 24) | (b << 16) | (c << 8) | d, plen))
+    return value
+
+
+IPv4If = Annotated[ipaddress.IPv4Interface, BeforeValidator(_fast_ipv4_interface)]
 IPv6If = ipaddress.IPv6Interface
 
 

@@ -37,7 +37,7 @@ def command(
     """Back up running configs: secrets and volatile lines removed, one file per device, history in git.
     A device that cannot be reached keeps its last backup and is marked unreachable (exit 1)."""
     from nornir_tasks.backup.store import BackupStore, Collected, is_stale
-    from nornir_tasks.devices import KnownHosts, credentials, known_hosts_path
+    from nornir_tasks.devices import KnownHosts, SecretValues, credentials, known_hosts_path
     from nornir_tasks.runner import run_stage
     from nornir_tasks.tasks.backup import backup_config
 
@@ -61,7 +61,7 @@ def command(
         raise typer.Exit(EXIT_OK)
 
     _, password = credentials(settings)
-    known_secrets = tuple(s for s in (password, settings.credential("enable_secret")) if s)
+    known_secrets = SecretValues([password, settings.credential("enable_secret")])
     nr = nornir_from(settings, result, names, lab=lab)
     known = KnownHosts(known_hosts_path(settings))
     outcomes = run_stage(nr, backup_config, known=known, timeout=settings.connect_timeout,

@@ -75,8 +75,8 @@ def up(
     from nornir_tasks.lab.build import bring_up
     from nornir_tasks.lab.executor import preflight
 
-    settings = settings_from(config, inventory)
     preflight()
+    settings = settings_from(config, inventory)
     user, password = _credentials(settings)
     result = inventory_from(settings)
     names = selection(result, filter)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nornir_tasks.cli.common import (
@@ -68,8 +69,8 @@ def command(
     else:
         err = console(stderr=True)
         for o in failed:
-            err.print(f"[red]failed[/red] {o.error} [{o.code}]" + (f" — {o.hint}" if o.hint else ""),
-                      markup=True, highlight=False)
+            sentence = f"[{o.code}] {o.error}" + (f" — {o.hint}" if o.hint else "")
+            err.print(f"[red]failed[/red] {escape(sentence)}", markup=True, highlight=False)
         table(f"govnet render → {out_dir}", ["rendered", "changed", "unchanged", "failed"],
               [[summary.rendered, summary.changed, summary.unchanged, summary.failed]])
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)

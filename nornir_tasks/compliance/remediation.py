@@ -75,3 +75,49 @@ def write_remediations(build_dir: Path, remediations: dict[str, tuple[str, str]]
                 p.unlink()
                 changed.append(p)
     return changed
+
+
+def predict(platform: str, running: str, remediation: str) -> str:
+    """The running config as hier_config predicts it after the remediation is applied (``HConfig.future``).
+
+    Used to check, offline, that a remediation brings a device to its intended config.
+
+    Examples:
+        >>> print(predict("frr", "hostname r1\\nip route 192.0.2.0/24 Null0\\n", "no ip route 192.0.2.0/24 Null0\\n"), end="")
+        hostname r1
+    """
+    from hier_config import get_hconfig
+
+    from nornir_tasks.compliance.check import get_driver, parse_config, to_hconfig
+    from nornir_tasks.model import Platform
+    from nornir_tasks.platforms import info
+
+    plat = Platform(platform)
+    if info(plat).config_style == "set":
+        return _predict_set(running, remediation)
+    parsed = parse_config(plat, running)
+    current = to_hconfig(parsed, list(parsed.tree))
+    change = get_hconfig(get_driver(plat), remediation)
+    future = current.future(change)
+    lines: list[str] = []
+    for child in future.children:
+        lines.extend(child.lines())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _predict_set(running: str, remediation: str) -> str:
+    """Set-style (Junos) prediction: ``delete X`` removes ``set X`` and every ``set X ...`` below it; ``set X``
+    adds the line.
+
+    Examples:
+        >>> _predict_set("set system services ssh\\nset system services telnet\\n", "delete system services telnet\\n")
+        'set system services ssh\\n'
+    """
+    lines = [ln.strip() for ln in running.splitlines() if ln.strip().startswith("set ")]
+    for cmd in (ln.strip() for ln in remediation.splitlines()):
+        if cmd.startswith("delete "):
+            target = "set " + cmd[len("delete "):]
+            lines = [ln for ln in lines if ln != target and not ln.startswith(target + " ")]
+        elif cmd.startswith("set ") and cmd not in lines:
+            lines.append(cmd)
+    return "\n".join(lines) + ("\n" if lines else "")

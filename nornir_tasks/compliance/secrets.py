@@ -41,7 +41,7 @@ _FRR = (
 )
 _VRP = (
     r"\b(?:irreversible-cipher|cipher|simple) " + _Q,
-    r"^\s*snmp-agent community (?:read|write) " + _Q,
+    r"^\s*snmp-agent community (?:read|write) (?!cipher )" + _Q,
 )
 _JUNOS = (
     r"\b(?:encrypted-password|secret|authentication-key|privacy-key|pre-shared-key ascii-text|hello-authentication-key) " + _Q,

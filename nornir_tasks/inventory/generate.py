@@ -247,13 +247,28 @@ _PLAIN_FIRST = re.compile(r"[A-Za-z0-9_./(\u00c0-\uffff]")
 
 
 def _plain_ok(text: str) -> bool:
-    if text.lower() in _SPECIAL or text != text.strip() or not _PLAIN_FIRST.match(text):
+    if text.lower() in _SPECIAL or text != text.strip() or not _PLAIN_FIRST.match(text) or text.startswith("..."):
         return False
     if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
         return False
     if _NUMERIC.fullmatch(text) or _DATEISH.match(text):
         return False
     return text.isprintable()
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar; anything not printable (or a line separator) becomes an escape."""
+    out = ['"']
+    for ch in text:
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif ch.isprintable() and ch not in "\u2028\u2029\ufeff":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
 
 
 class _Yaml:
@@ -272,7 +287,7 @@ class _Yaml:
                 elif "'" not in value and value.isprintable():
                     out = f"'{value}'"
                 else:
-                    out = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                    out = _double_quoted(value)
                 self._cache[value] = out
             return out
         if value is True:
@@ -309,8 +324,12 @@ class _Yaml:
                     self.emit(sub, item, indent + 2)
                     sub[0] = f"{pad}- {sub[0][indent + 2:]}"
                     out.extend(sub)
+                elif isinstance(item, dict):
+                    out.append(f"{pad}- {{}}")
+                elif isinstance(item, (list, tuple)):
+                    out.append(f"{pad}- []")
                 else:
-                    out.append(f"{pad}- {self.scalar(item) if not isinstance(item, (dict, list, tuple)) else '{}'}")
+                    out.append(f"{pad}- {self.scalar(item)}")
         else:
             out.append(f"{pad}{self.scalar(obj)}")
 

@@ -133,35 +133,134 @@ def find_duplicate_key(text: str) -> tuple[int, str] | None:
     return min(found) if found else None
 
 
+#: A top-level mapping key written plainly at column 0 (what every inventory file uses).
+_TOP_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/]*):(?: |$)")
+
+
+def _walk(node: yaml.Node | None, parts: PathKey, best: int | None, base: int = 0) -> int | None:
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    best = key.start_mark.line + 1 + base
+                    node = value
+                    break
+            else:
+                return best
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            best = node.start_mark.line + 1 + base
+        else:
+            return best
+    return best
+
+
 class Locator:
-    """Finds the line of a value by its path (keys and list indexes) in one file; composes lazily, once."""
+    """Finds the line of a value by its path (keys and list indexes) in one file.
+
+    Speed: composing a whole large file (the national hosts.yaml is ~7 MB) to report a few findings costs
+    seconds, so the top-level entries of a plain block-style file are first indexed by a line scan and only
+    the entry the path goes through is composed (its lines shifted to the file's). Whenever the file is
+    not that simple, or the composed entry is not exactly the one expected, the whole file is composed once,
+    as before; both ways give the same line.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "sites.yaml"
+        >>> _ = p.write_text("# sites\na:\n  name: A\nb:\n  name: B\n  level: commune\n", encoding="utf-8")
+        >>> Locator(p).line(("b", "level")), Locator(p).line(("c",))
+        (6, 2)
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._root: yaml.Node | None = None
         self._loaded = False
+        self._text: str | None = None
+        self._index: dict[Any, tuple[int, int, int]] | None = None   # top-level key -> (line, start, end)
+        self._indexed = False
+        self._is_seq = False
+
+    def _read(self) -> str | None:
+        if self._text is None:
+            try:
+                self._text = self.path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return None
+        return self._text
+
+    def _build_index(self) -> None:
+        self._indexed = True
+        text = self._read()
+        if text is None:
+            return
+        index: dict[Any, tuple[int, int, int]] = {}
+        starts: list[tuple[Any, int, int]] = []
+        kind: str | None = None
+        offset = 0
+        for lineno, ln in enumerate(text.split("\n")):
+            here, offset = offset, offset + len(ln) + 1
+            if not ln or ln[0] in " #\r":
+                continue
+            is_item = ln == "-" or ln.startswith(("- ", "-\r"))
+            if kind is None:
+                kind = "seq" if is_item else "map"
+            if kind == "seq":
+                if not is_item:
+                    return
+                starts.append((len(starts), lineno, here))
+            elif not is_item:     # in a mapping, a '- ' line at column 0 is an indentless list: not a new entry
+                m = _TOP_KEY.match(ln)
+                if m is None:
+                    return
+                starts.append((m.group(1), lineno, here))
+        for i, (key, lineno, start) in enumerate(starts):
+            end = starts[i + 1][2] if i + 1 < len(starts) else len(text)
+            index.setdefault(key, (lineno, start, end))
+        self._index = index
+        self._is_seq = kind == "seq"
+
+    def _fast(self, key_path: PathKey) -> int | None:
+        if not self._indexed:
+            self._build_index()
+        if self._index is None or self._text is None:
+            return None
+        part = key_path[0]
+        if self._is_seq and not isinstance(part, int):
+            return None
+        entry = self._index.get(part if self._is_seq else str(part))
+        if entry is None:
+            return None
+        base, start, end = entry
+        try:
+            node = _compose(self._text[start:end])
+        except yaml.YAMLError:
+            return None
+        if self._is_seq:
+            if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
+                return None
+            node = node.value[0]
+            best = node.start_mark.line + 1 + base
+        else:
+            if not isinstance(node, yaml.MappingNode) or len(node.value) != 1 \
+                    or str(node.value[0][0].value) != str(part):
+                return None
+            key, node = node.value[0]
+            best = key.start_mark.line + 1 + base
+        return _walk(node, key_path[1:], best, base)
 
     def line(self, key_path: PathKey) -> int | None:
+        if key_path and not self._loaded:
+            found = self._fast(key_path)
+            if found is not None:
+                return found
         if not self._loaded:
             self._loaded = True
+            text = self._read()
             try:
-                self._root = _compose(self.path.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                self._root = _compose(text) if text is not None else None
+            except yaml.YAMLError:
                 self._root = None
         node = self._root
         best: int | None = node.start_mark.line + 1 if node is not None else None
-        for part in key_path:
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if str(key.value) == str(part):
-                        best = key.start_mark.line + 1
-                        node = value
-                        break
-                else:
-                    return best
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                node = node.value[part]
-                best = node.start_mark.line + 1
-            else:
-                return best
-        return best
+        return _walk(node, key_path, best)

@@ -400,6 +400,9 @@ class Lab:
         return run(cmd, timeout=timeout).stdout
 
     def _require(self) -> LabState:
+        fresh = read_state(self.lab_dir)     # another process (the CLI) may have changed it
+        if fresh is not None:
+            self.state = fresh
         if self.state is None:
             raise LabError("the lab is not up (no lab state found)", code="LAB-004", hint="run 'govnet lab up' first")
         return self.state
@@ -861,10 +864,12 @@ class Lab:
             if _alive_in(pid, ns, "lldpd"):
                 _kill(pid)
 
-        def stop(r: LabRouter) -> None:
-            if netns_exists(r.netns) or self.paths.frr_run(r.netns).exists():
-                self._stop_frr(r)
-        self._parallel(stop, [r for r in plan.routers if r.netns in state.created.netns])
+        ours = [r for r in plan.routers if r.netns in state.created.netns]
+        watchers = [p for r in ours if _alive(p := _pidfile(self.paths.frr_run(r.netns) / "watchfrr.pid"),
+                                                  f"-N {r.netns}")]
+        for pid in watchers:          # first, so that nothing restarts the daemons
+            _kill(pid)  # type: ignore[arg-type]
+        _wait_gone(watchers, 3)  # type: ignore[arg-type]
         ns_pids = [p for ns in state.created.netns for p in netns_pids(ns)]
         for pid in ns_pids:
             _kill(pid)

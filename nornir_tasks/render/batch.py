@@ -155,7 +155,8 @@ def _iterate(job: _Job, chunks: list[list[str]], n_workers: int) -> Iterator[lis
         for c in chunks:
             yield job.chunk(c)
         return
-    # fork: the workers inherit the job (renderer, context index, inventory) without pickling it
+    # fork: the workers inherit the job (renderer with compiled templates, context index, inventory) unpickled
+    job.renderer.warm()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(n_workers, initializer=_init_worker, initargs=(job,)) as pool:
         yield from pool.imap_unordered(_run_chunk, chunks)

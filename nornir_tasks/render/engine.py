@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pydantic
 
 from nornir_tasks.errors import RenderError
 from nornir_tasks.model import Inventory, Platform
@@ -92,6 +93,13 @@ class Renderer:
         self._snippets[ident] = (key, text)   # holding the key objects keeps their ids from being reused
         return text
 
+    def warm(self) -> int:
+        """Compile every template now (before forking workers, so they inherit compiled code); return the count."""
+        names = self.env.list_templates(extensions=["j2"])
+        for n in names:
+            self.env.get_template(n)
+        return len(names)
+
     def entry_template(self, platform: str, role: str) -> str:
         key = (platform, role)
         hit = self._entry.get(key)
@@ -115,6 +123,13 @@ class Renderer:
         entry = self.entry_template(plat, dev.role.value)
         try:
             ctx = build_context(inv, name, index=index, lab=lab or plat != dev.platform.value)
+        except pydantic.ValidationError as exc:   # merged group/defaults data re-validated for this host
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise RenderError(f"{name}: inventory data {where}: {first['msg']}",
+                              code="RND-005" if "control character" in first["msg"] else "RND-004",
+                              hint="fix the value in hosts.yaml, groups.yaml or defaults.yaml") from exc
+        try:
             return self.env.get_template(entry).render(ctx.as_dict())
         except RenderError:
             raise
@@ -135,7 +150,11 @@ class Renderer:
                               hint="one value is one line: remove the line break from the inventory") from exc
         except Exception as exc:  # a filter raising on bad data, a type error in a template expression
             where = _template_frame(exc, self.templates_dir)
-            raise RenderError(f"{name}: {where}: {type(exc).__name__}: {exc}", code="RND-004",
+            text = " ".join(str(exc).split())
+            if "control character" in text:   # a filter's own check_safe_text refused the value
+                raise RenderError(f"{name}: {where}: {text}", code="RND-005",
+                                  hint="one value is one line: remove the line break from the inventory") from exc
+            raise RenderError(f"{name}: {where}: {type(exc).__name__}: {text}", code="RND-004",
                               hint="check the value the template or filter was given") from exc
 
 

@@ -65,9 +65,12 @@ def _finish(ws: Worksheet) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
 
 
+_FILLS = {key: PatternFill("solid", fgColor=colour) for key, colour in STATUS_FILL.items()}
+
+
 def _fill(ws: Worksheet, row: int, col: int, key: str | None) -> None:
-    if key and key in STATUS_FILL:
-        ws.cell(row=row, column=col).fill = PatternFill("solid", fgColor=STATUS_FILL[key])
+    if key and key in _FILLS:
+        ws.cell(row=row, column=col).fill = _FILLS[key]
 
 
 def _sheet_name(used: set[str], base: str) -> str:
@@ -100,6 +103,7 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
              label("reported", lang), label("source", lang)]
     _setup(ws, heads, [16, 44, 26, 12, 12, 10, 10, 10, 10, 18, 34, 18, 26, 44],
            f"{label('dashboard', lang)} — {label('as_of', lang)} {fmt_date(result.as_of, lang)}")
+    r = 1
     for plan in result.plans:
         for t in plan.targets:
             scope = scope_text(t.scope, lang)
@@ -115,7 +119,7 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
             ws.append([plan.id, title, scope, t.threshold, t.deadline, t.numerator, t.denominator, actual,
                        t.expected, status_label(t.status.value, lang), label(t.rule, lang), fc, rep,
                        t.source or label("illustrative", lang)])
-            r = ws.max_row
+            r += 1
             ws.cell(row=r, column=5).number_format = "yyyy-mm-dd" if lang == "en" else "dd/mm/yyyy"
             for col in (4, 8, 9):
                 ws.cell(row=r, column=col).number_format = "0.00" if t.threshold_kind == "share" else "#,##0"
@@ -132,16 +136,19 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
                         label("denominator", lang), label("share", lang) + " (%)", label("expected", lang),
                         label("status", lang)], [10, 30, 12, 12, 12, 12, 20],
                    f"{plan.id} — {_title(t, lang)}")
+            r = 1
             for g in t.groups.get("province", []):
                 ws.append([g.key, g.label, g.numerator, g.denominator, g.share,
                            t.expected if t.threshold_kind == "share" else None,
                            status_label(g.status and g.status.value, lang)])
-                _fill(ws, ws.max_row, 7, g.status and g.status.value)
+                r += 1
+                _fill(ws, r, 7, g.status and g.status.value)
             ws.append([])
             ws.append(["", label("summary", lang), t.numerator, t.denominator, t.share, t.expected,
                        status_label(t.status.value, lang)])
-            ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
-            _fill(ws, ws.max_row, 7, t.status.value)
+            r += 2
+            ws.cell(row=r, column=2).font = Font(bold=True)
+            _fill(ws, r, 7, t.status.value)
             _finish(ws)
 
     # ---- sites × targets -------------------------------------------------------------------------------
@@ -150,13 +157,14 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
     heads = [label("site", lang), label("site_name", lang), label("province", lang), label("level", lang),
              label("region", lang), label("site_status", lang)] + [f"{t.key}" for _, t in measured]
     _setup(ws, heads, [22, 40, 8, 12, 24, 16] + [14] * len(measured), label("sheet_sites", lang))
+    r = 1
     for s in result.sites:
         ws.append([s.site, s.name, s.province, level_label(s.level, lang), region_label(s.region, lang),
                    label(s.status, lang)] + [label(s.states.get(t.key, "out"), lang) for _, t in measured])
-        r = ws.max_row
+        r += 1
         for i, (_, t) in enumerate(measured, start=7):
             _fill(ws, r, i, s.states.get(t.key, "out"))
-    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{r}"
 
     buf = io.BytesIO()
     wb.save(buf)

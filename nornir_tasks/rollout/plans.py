@@ -102,7 +102,7 @@ class Threshold(_Frozen):
     @classmethod
     def _share_range(cls, v: float | None) -> float | None:
         if v is not None and not 0 < v <= 100:
-            raise ValueError(f"a share is a percentage above 0 and at most 100 (got {v:g})")
+            raise ValueError("a share is a percentage above 0 and at most 100")
         return v
 
     @model_validator(mode="after")
@@ -131,7 +131,7 @@ class Milestone(_Frozen):
     @classmethod
     def _share_range(cls, v: float | None) -> float | None:
         if v is not None and not 0 <= v <= 100:
-            raise ValueError(f"a share is a percentage from 0 to 100 (got {v:g})")
+            raise ValueError("a share is a percentage from 0 to 100")
         return v
 
     @model_validator(mode="after")
@@ -296,6 +296,8 @@ def _hint_for(err: dict[str, Any], path: PathKey) -> str:
         return "write the date as YYYY-MM-DD, e.g. 2025-12-31"
     if "provinces" in path:
         return "write a province as its two-digit code, e.g. '12' for Lai Châu"
+    if "share" in path or "count" in path or last == "threshold":
+        return "write share: <percent, above 0 and at most 100> or count: <number of sites>"
     if etype == "enum":
         return "use one of the allowed values listed"
     return "fix the value (see docs/rollout.md)"
@@ -389,10 +391,12 @@ def load_plan_file(path: Path, label: str | None = None) -> tuple[Plan | None, l
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
         seen: set[PathKey] = set()
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        inner = {_clean(e["loc"])[:1] for e in errors if len(_clean(e["loc"])) > 1}
+        for err in errors:
             path_key = _clean(err["loc"])
-            if path_key in seen:
-                continue
+            if path_key in seen or (err["type"] == "too_short" and path_key in inner):
+                continue  # "no valid target left" only repeats the errors of the targets themselves
             seen.add(path_key)
             code = "RLT-001"
             ctx.add(code, path_key, _describe(err), _hint_for(err, path_key))

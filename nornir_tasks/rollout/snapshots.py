@@ -37,6 +37,12 @@ def prepare(conn: sqlite3.Connection) -> None:
     ensure_schema(conn, STAGE, VERSION, DDL)
 
 
+def _value(s: TargetScore) -> float:
+    """The unrounded value (the same float the current measurement has), so a flat trend stays flat."""
+    assert s.numerator is not None and s.denominator
+    return s.numerator * 100 / s.denominator if s.threshold_kind == "share" else float(s.numerator)
+
+
 def record(conn: sqlite3.Connection, scores: Iterable[TargetScore], *, now: datetime | None = None) -> int:
     """Store one snapshot per measured target; return how many rows were written.
 
@@ -49,7 +55,7 @@ def record(conn: sqlite3.Connection, scores: Iterable[TargetScore], *, now: date
     """
     prepare(conn)
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    rows = [(s.plan, s.target, s.as_of.isoformat(), stamp, s.numerator, s.denominator, s.actual, s.status.value)
+    rows = [(s.plan, s.target, s.as_of.isoformat(), stamp, s.numerator, s.denominator, _value(s), s.status.value)
             for s in scores
             if not s.reported_only and s.actual is not None and s.numerator is not None and s.denominator]
     with conn:

@@ -14,7 +14,7 @@ from nornir.core.task import Result, Task
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.backup.sanitize import sanitize
-from nornir_tasks.devices import KnownHosts
+from nornir_tasks.devices import KnownHosts, SecretValues
 from nornir_tasks.errors import DeviceError
 from nornir_tasks.model import Platform
 from nornir_tasks.platforms import info
@@ -43,8 +43,11 @@ def _refused(text: str, markers: tuple[str, ...]) -> str | None:
 
 
 def backup_config(task: Task, known: KnownHosts, timeout: float = 10.0,
-                  known_secrets: tuple[str, ...] = ()) -> Result:
-    """Collect, sanitize and return the running config of ``task.host`` (connections closed afterwards)."""
+                  known_secrets: SecretValues | None = None) -> Result:
+    """Collect, sanitize and return the running config of ``task.host`` (connections closed afterwards).
+
+    ``known_secrets`` (e.g. the login password) are removed wherever they appear; a :class:`SecretValues`
+    keeps them out of Nornir's log of task arguments."""
     host = task.host
     platform = Platform(host.platform)
     row = info(platform)
@@ -61,7 +64,7 @@ def backup_config(task: Task, known: KnownHosts, timeout: float = 10.0,
     if marker is not None:
         raise DeviceError(f"{host.name}: the device refused '{row.backup_command}' ({marker})", code="DEV-004",
                           hint="check the account's privileges on the device")
-    clean = sanitize(raw, platform, known_secrets=known_secrets)
+    clean = sanitize(raw, platform, known_secrets=known_secrets or ())
     if not clean.text.strip():
         raise DeviceError(f"{host.name}: the device returned an empty configuration", code="DEV-004",
                           hint="check the account's privileges on the device")
