@@ -9,7 +9,7 @@ so every lab has real OSPF/BGP adjacencies. Per size:
 * ``converge_s``  — from the start of ``up`` until every expected OSPF adjacency and BGP session is up;
 * ``lldp_s``      — ... and every LLDP neighbour is seen too;
 * ``mib_per_router`` — RSS of all processes in the router namespaces (watchfrr, zebra, staticd, ospfd, bgpd,
-  lldpd) divided by N;
+  lldpd) divided by N; ``pss_mib_per_router`` the same in PSS (shared libraries shared out);
 * ``nornir_s`` / ``sequential_s`` (largest lab; with ``--collect-all`` every size) — ``show running-config``
   from every router incl. connecting: Nornir's threaded runner (``num_workers`` from settings, 20) with
   nornir_netmiko versus a for-loop of netmiko ``ConnectHandler`` over the same routers in the same run.
@@ -73,18 +73,22 @@ def connected_slice(inv: Inventory, n: int) -> list[str]:
     return seen
 
 
-def rss_mib(lab: Lab) -> float:
-    total = 0
+def memory_mib(lab: Lab) -> tuple[float, float]:
+    """(RSS, PSS) in MiB summed over every process in the lab's namespaces. RSS counts the shared FRR
+    libraries once per process; PSS shares them out, so it is what a router really adds."""
+    rss = pss = 0
     assert lab.state is not None
     for r in lab.state.plan.routers:
         for pid in netns_pids(r.netns):
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             except OSError:
                 continue
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def collect_nornir(settings, result, names: list[str]) -> tuple[float, int]:
@@ -149,13 +153,14 @@ def main() -> None:
         converge = time.perf_counter() - t0
         st2 = lab.wait_converged(args.timeout, lldp=True)
         lldp = time.perf_counter() - t0
-        mib = rss_mib(lab) / len(names)
+        rss, pss = memory_mib(lab)
         fig: dict[str, float | int | None] = {
             "routers": len(names), "links": len(state.plan.links),
             "ospf_adjacencies": sum(len(r.ospf_expected) for r in st.routers) // 2,
             "bgp_sessions": sum(len(r.bgp_expected) for r in st.routers) // 2,
             "build_s": round(build, 2), "converge_s": round(converge, 2) if st.converged(lldp=False) else None,
-            "lldp_s": round(lldp, 2) if st2.converged() else None, "mib_per_router": round(mib, 1)}
+            "lldp_s": round(lldp, 2) if st2.converged() else None, "mib_per_router": round(rss / len(names), 1),
+            "pss_mib_per_router": round(pss / len(names), 1)}
         if args.collect_all or n == max(sizes):
             log(f"{len(names)} routers: collecting show running-config")
             par, ok_par = collect_nornir(settings, result, names)

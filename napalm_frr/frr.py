@@ -67,17 +67,19 @@ def _parse_version(text: str) -> dict[str, str]:
 
 
 def _strip_banner(text: str) -> str:
-    """``show running-config`` without vtysh's ``Building configuration...`` preamble.
+    """``show running-config`` without vtysh's ``Building configuration...`` preamble, ending in a newline.
 
     Examples:
-        >>> _strip_banner("Building configuration...\\n\\nCurrent configuration:\\n!\\nhostname r1\\n")
-        '!\\nhostname r1\\n'
+        >>> _strip_banner("Building configuration...\\n\\nCurrent configuration:\\n!\\nhostname r1\\nend")
+        '!\\nhostname r1\\nend\\n'
     """
     lines = text.replace("\r", "").split("\n")
     for i, line in enumerate(lines[:5]):
         if line.startswith("Current configuration"):
-            return "\n".join(lines[i + 1:])
-    return "\n".join(lines)
+            lines = lines[i + 1:]
+            break
+    body = "\n".join(lines).rstrip("\n")
+    return body + "\n" if body else ""
 
 
 def _lldp_neighbors(doc: dict[str, Any]) -> dict[str, list[models.LLDPNeighborDict]]:
@@ -209,7 +211,9 @@ class FRRDriver(NetworkDriver):
         client = paramiko.SSHClient()
         key_file = self.netmiko_optional_args.get("alt_key_file")
         if key_file and Path(key_file).is_file():
-            client.load_host_keys(key_file)
+            # load without remembering the file name: paramiko's AutoAddPolicy would rewrite the whole file
+            # (racing with parallel connections); _remember_key appends under a lock instead
+            client.get_host_keys().load(key_file)
         if self.netmiko_optional_args.get("ssh_strict"):
             client.set_missing_host_key_policy(paramiko.RejectPolicy())
         else:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import tempfile
 import threading
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,24 @@ class SecretValues:
     __str__ = __repr__
 
 
+#: Loggers that write device transcripts (everything read from the channel, configs with secrets included)
+#: at DEBUG level; govnet never lets them go below INFO, whatever ``--debug`` asks for.
+TRANSCRIPT_LOGGERS = ("netmiko", "paramiko.transport.sftp")
+
+
+def mute_transcripts() -> None:
+    """Keep device transcripts out of every log: raise the transcript loggers to INFO (idempotent).
+
+    Examples:
+        >>> mute_transcripts(); logging.getLogger("netmiko").getEffectiveLevel() >= logging.INFO
+        True
+    """
+    for name in TRANSCRIPT_LOGGERS:
+        log = logging.getLogger(name)
+        if log.level < logging.INFO:
+            log.setLevel(logging.INFO)
+
+
 def known_hosts_path(settings: Settings) -> Path:
     """``<state_dir>/known_hosts``."""
     return settings.resolve(settings.state_dir) / KNOWN_HOSTS
@@ -131,6 +151,30 @@ class KnownHosts:
         self.path = Path(path)
         self._lock = threading.Lock()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Path]:
+        """A private copy of the file for one connection to load (deleted afterwards).
+
+        paramiko's ``AutoAddPolicy`` (netmiko's policy when ``ssh_strict`` is off) *rewrites* the file it loaded
+        to add a new key; with many connections in parallel those rewrites lose each other's lines. Each
+        connection therefore loads a copy, and :meth:`remember` appends to the real file under a lock.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh, self._exclusive():
+                if self.path.exists():
+                    fh.write(self.path.read_bytes())
+            yield Path(tmp)
+        finally:
+            os.unlink(tmp)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._lock, open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
     def lookup(self, address: str, port: int | None) -> list[paramiko.PKey]:
         if not self.path.exists():
             return []
@@ -144,22 +188,20 @@ class KnownHosts:
         this is reached; this is a second line of defence).
         """
         name = host_key_name(address, port)
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                keys = paramiko.HostKeys(str(self.path)) if self.path.exists() else paramiko.HostKeys()
-                known = keys.lookup(name)
-                if known is not None and key.get_name() in known:
-                    if known[key.get_name()] != key:
-                        raise DeviceError(_changed_sentence(name, self.path), code="DEV-002",
-                                          hint=_changed_hint(name, self.path))
-                    return False
-                with open(self.path, "a", encoding="ascii") as fh:
-                    fh.write(f"{name} {key.get_name()} {key.get_base64()}\n")
-                os.chmod(self.path, 0o600)
-                logger.info("%s: host key %s remembered on first use", name, key.get_fingerprint().hex())
-                return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._exclusive():
+            keys = paramiko.HostKeys(str(self.path)) if self.path.exists() else paramiko.HostKeys()
+            known = keys.lookup(name)
+            if known is not None and key.get_name() in known:
+                if known[key.get_name()] != key:
+                    raise DeviceError(_changed_sentence(name, self.path), code="DEV-002",
+                                      hint=_changed_hint(name, self.path))
+                return False
+            with open(self.path, "a", encoding="ascii") as fh:
+                fh.write(f"{name} {key.get_name()} {key.get_base64()}\n")
+            os.chmod(self.path, 0o600)
+            logger.info("%s: host key %s remembered on first use", name, key.get_fingerprint().hex())
+            return True
 
     def remember_from(self, transport: paramiko.Transport | None, address: str, port: int | None) -> bool:
         """Remember the key a live connection's transport was shown."""

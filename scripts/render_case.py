@@ -22,8 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nornir_tasks.inventory.load import load_or_raise  # noqa: E402
-from nornir_tasks.render.engine import Renderer  # noqa: E402
+from nornir_tasks.inventory.load import load_or_raise
+from nornir_tasks.render.engine import Renderer
 
 
 def _read(folder: Path, name: str) -> object:

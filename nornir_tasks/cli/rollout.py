@@ -6,6 +6,7 @@ bad inventory. The work happens in :mod:`nornir_tasks.rollout` and :mod:`nornir_
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -94,7 +95,7 @@ def status(
     """Progress of every target: numerator / denominator, share, expected share, status, lagging sites, forecast."""
     result = _run(config, inventory, plans, plan, as_of, record)
     if format is Format.json:
-        emit_json(result.model_dump(mode="json", exclude={"sites"}))
+        sys.stdout.write(result.model_dump_json(indent=2, exclude={"sites"}) + "\n")
         return
     rows = []
     for p in result.plans:
@@ -103,11 +104,13 @@ def status(
             tags = (" [illustrative]" if t.illustrative else "") + (" [reported only]" if t.reported_only else "")
             reported = "; ".join(
                 f"{fmt_pct(r.share) if r.share is not None else r.numerator} on {r.as_of}" for r in t.reported)
+            trend = " → ".join(f"{fmt_value(p.value, t.threshold_kind)} ({p.as_of})" for p in t.trend[-3:]
+                               ) if len(t.trend) > 1 else ""
             rows.append([t.key + tags, frac, fmt_value(t.actual, t.threshold_kind),
                          fmt_value(t.expected, t.threshold_kind), fmt_value(t.threshold, t.threshold_kind),
-                         t.deadline.isoformat(), status_label(t.status.value), _forecast(t), reported])
+                         t.deadline.isoformat(), status_label(t.status.value), trend, _forecast(t), reported])
     table(f"Rollout as of {result.as_of}", ["target", "n/N", "actual", "expected", "threshold", "deadline", "status",
-                                            "forecast", "reported by operator"], rows)
+                                            "trend (last 3)", "forecast", "reported by operator"], rows)
     out = console()
     for p in result.plans:
         for t in p.targets:
@@ -122,13 +125,13 @@ def status(
                 if len(t.lagging) > len(shown):
                     out.print(f"  … and {len(t.lagging) - len(shown)} more (--lagging N, --format json or "
                               "'govnet rollout report')")
-    for w in result.warnings:
-        console(stderr=True).print(f"warning {w.sentence()}", markup=False)
+    for finding in result.warnings:
+        console(stderr=True).print(f"warning {finding.sentence()}", markup=False)
     for p in result.plans:
         for t in p.targets:
-            for w in t.warnings:
-                if w != "warn_empty_scope":
-                    console(stderr=True).print(f"note {t.key}: {label(w, 'en')}", markup=False)
+            for note in t.warnings:
+                if note != "warn_empty_scope":
+                    console(stderr=True).print(f"note {t.key}: {label(note, 'en')}", markup=False)
     if record:
         console(stderr=True).print(f"recorded a snapshot for {result.as_of}")
 

@@ -135,6 +135,8 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
     stack: list[tuple[int, Tree]] = [(-1, root)]
     banner: list[str] | None = None
     banner_end = ""
+    multiline = table.multiline_banner
+    ignore_match = ignore.match if ignore is not None else None
     for raw in text.splitlines():
         if banner is not None:
             banner.append(raw.rstrip())
@@ -144,11 +146,11 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
                 stack = [(-1, root)]
             continue
         stripped = raw.strip()
-        if not stripped or (ignore is not None and ignore.match(stripped)):
+        if not stripped or (ignore_match is not None and ignore_match(stripped)):
             continue
         indent = len(raw) - len(raw.lstrip())
-        line = " ".join(stripped.split())
-        if table.multiline_banner and indent == 0 and line.startswith("banner ") and line != "banner motd ##":
+        line = " ".join(stripped.split()) if "  " in stripped or "\t" in stripped else stripped
+        if multiline and indent == 0 and line.startswith("banner ") and line != "banner motd ##":
             words = line.split(" ", 2)
             rest = words[2] if len(words) > 2 else ""
             banner_end = _banner_end(rest)

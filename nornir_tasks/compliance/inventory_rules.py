@@ -51,6 +51,33 @@ class RuleContext:
     devices_at: dict[str, list[Device]] = field(default_factory=dict)
     lans_at: dict[str, list[Lan]] = field(default_factory=dict)
     tslcd_allocs: list[IpAllocation] = field(default_factory=list)
+    _by_len: dict[tuple[int, int], dict[int, list[IpAllocation]]] = field(default_factory=dict)
+    _shared: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def covering(self, net: Any) -> list[IpAllocation]:
+        """TSLCD allocations that contain ``net`` (an index by prefix length: a few dict look-ups, not a scan)."""
+        if not self._by_len:
+            for a in self.tslcd_allocs:
+                p = a.prefix
+                self._by_len.setdefault((p.version, p.prefixlen), {}).setdefault(int(p.network_address), []).append(a)
+        out: list[IpAllocation] = []
+        addr = int(net.network_address)
+        bits = net.max_prefixlen
+        for (version, length), table in self._by_len.items():
+            if version != net.version or length > net.prefixlen:
+                continue
+            key = (addr >> (bits - length)) << (bits - length)
+            out.extend(table.get(key, ()))
+        return out
+
+    def shared(self, device: str) -> Any:
+        """Merged shared data of a device, cached by its group chain (many devices share one chain)."""
+        groups = self.inv.groups
+        chain = tuple(g for g in self.inv.group_chain(device) if g in groups)
+        hit = self._shared.get(chain)
+        if hit is None:
+            hit = self._shared[chain] = self.inv.shared_for(device)
+        return hit
 
     @classmethod
     def build(cls, inv: Inventory, today: date) -> RuleContext:
@@ -120,10 +147,9 @@ def _tslcd_prefixes(ctx: RuleContext, dev: Device) -> list[tuple[str, Any]]:
 def prefixes_in_allocation(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
     """B1: every prefix on a TSLCD-facing interface lies in an allocation (by ``allocated_by`` if given)."""
     by = set(params.get("allocated_by", []))
-    allocs = [a for a in ctx.tslcd_allocs if not by or a.allocated_by.value in by]
     out = []
     for itf, net in _tslcd_prefixes(ctx, dev):
-        if not any(net.version == a.prefix.version and net.subnet_of(a.prefix) for a in allocs):  # type: ignore[arg-type]
+        if not any(not by or a.allocated_by.value in by for a in ctx.covering(net)):
             out.append(Outcome("fail", f"{itf} uses {net}, which lies in no TSLCD allocation"))
     return out
 
@@ -134,8 +160,8 @@ def allocations_reviewed(ctx: RuleContext, dev: Device, params: dict[str, Any]) 
     out = []
     seen: set[Any] = set()
     for _itf, net in _tslcd_prefixes(ctx, dev):
-        for a in ctx.tslcd_allocs:
-            if a.prefix in seen or net.version != a.prefix.version or not net.subnet_of(a.prefix):  # type: ignore[arg-type]
+        for a in ctx.covering(net):
+            if a.prefix in seen:
                 continue
             seen.add(a.prefix)
             if a.last_review < limit:

@@ -231,7 +231,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
             if not want_config or checks is None or parsed_running is None:
                 continue
             if shared is None:
-                shared = job.ctx.inv.shared_for(name)
+                shared = job.ctx.shared(name)
             idx = _index(parsed_running)
             outcomes: list[Outcome] = evaluate_config(checks, idx, shared, dev)
         else:

@@ -794,8 +794,8 @@ def build(scope: str, seed: int, *, as_of: date = REFERENCE_DATE, geo: Geography
 
     Examples:
         >>> files = build("province=12", 1)
-        >>> sorted(files)[:3], len(files["sites.yaml"]) > 38
-        (['circuits.yaml', 'defaults.yaml', 'groups.yaml'], True)
+        >>> files["_summary"]["communes"], sorted(files)[1:4]
+        (38, ['circuits.yaml', 'defaults.yaml', 'groups.yaml'])
     """
     geo = geo or load_geography()
     codes = parse_scope(scope, list(geo.provinces))

@@ -100,11 +100,14 @@ class _Ctx:
         self.failed_files: set[str] = set()
         self.raw_pairs: set[frozenset[tuple[str, str]]] = set()   # ends of circuits/links that failed validation
         self.tainted_sites: set[str] = set()                       # sites of devices/circuits that failed validation
+        self.raw: dict[str, Any] = {}                               # file -> parsed content (speeds up locate)
 
     def locate(self, file: str, key_path: PathKey) -> int | None:
         loc = self.locators.get(file)
         if loc is None:
-            loc = self.locators[file] = Locator(self.folder / file)
+            data = self.raw.get(file)
+            top = [str(k) for k in data] if isinstance(data, dict) else len(data) if isinstance(data, list) else None
+            loc = self.locators[file] = Locator(self.folder / file, top=top)
         return loc.line(key_path)
 
     def add(self, code: str, message: str, hint: str, *, file: str | None = None, path: PathKey = (),
@@ -262,7 +265,7 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
         empty = Inventory(sites={}, devices={}, circuits={})
         return LoadResult(empty, ctx.findings, folder)
 
-    raw = {name: _read(ctx, name) for name in FILES}
+    raw = ctx.raw = {name: _read(ctx, name) for name in FILES}
 
     # ---- defaults and groups --------------------------------------------------------------------------
     defaults = SharedData()

@@ -51,7 +51,7 @@ def _dev_where(ctx: _Ctx, name: str, *rest: Any) -> dict[str, Any]:
 
 
 def _check_end(inv: Inventory, ctx: _Ctx, kind: str, key: str, side: str, end: End,
-               used: dict[tuple[str, str], str]) -> None:
+               used: dict[tuple[str, str], str], itf_names: dict[str, set[str]] | None = None) -> None:
     if "hosts.yaml" in ctx.failed_files:
         return  # hosts.yaml itself could not be read: that finding says it all
     file, path = ctx.where(kind, key)
@@ -68,7 +68,7 @@ def _check_end(inv: Inventory, ctx: _Ctx, kind: str, key: str, side: str, end: E
             ctx.add("INV-021", f"{kind} {key} end {side} names device {end.device!r}, which is not in hosts.yaml",
                     "fix the device name or add the device", **where)
         return
-    if dev.interface(end.interface) is None:
+    if (end.interface not in itf_names[dev.name]) if itf_names is not None else dev.interface(end.interface) is None:
         names = ", ".join(i.name for i in dev.interfaces) or "none"
         ctx.add("INV-022",
                 f"{kind} {key} end {side} names interface {end.interface!r}, which device {end.device} does not have",
@@ -108,12 +108,13 @@ def _check_references(inv: Inventory, ctx: _Ctx) -> None:
                 ctx.add("INV-024", f"group {group.name} is in group {parent!r}, which groups.yaml does not define",
                         "add that group or remove the reference", file="groups.yaml", path=(group.name, "groups", i))
     used: dict[tuple[str, str], str] = {}
+    names = {d.name: {i.name for i in d.interfaces} for d in inv.devices.values()}   # speed: no linear scans
     for c in inv.circuits.values():
-        _check_end(inv, ctx, "circuit", c.id, "a", c.a, used)
-        _check_end(inv, ctx, "circuit", c.id, "z", c.z, used)
+        _check_end(inv, ctx, "circuit", c.id, "a", c.a, used, names)
+        _check_end(inv, ctx, "circuit", c.id, "z", c.z, used, names)
     for link in inv.links.values():
-        _check_end(inv, ctx, "link", link.id, "a", link.a, used)
-        _check_end(inv, ctx, "link", link.id, "z", link.z, used)
+        _check_end(inv, ctx, "link", link.id, "a", link.a, used, names)
+        _check_end(inv, ctx, "link", link.id, "z", link.z, used, names)
     vlans: dict[tuple[str, int], int] = {}
     for idx, lan in enumerate(inv.lans):
         file, path = ctx.where("lan", f"{lan.site}#{idx}")
@@ -231,11 +232,14 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
                         "give every interface its own address", **_dev_where(ctx, dev_name, *path))
 
     # point-to-point ends share one /30 or /31 (or /126, /127, /64 for IPv6)
+    # (speed: name -> first interface of that name, as Device.interface() finds it, without linear scans)
+    itf_by_name = {d.name: {i.name: i for i in reversed(d.interfaces)} for d in inv.devices.values()}
+
     def check_p2p(kind: str, key: str, a: End, z: End) -> None:
         da, dz = inv.devices.get(a.device), inv.devices.get(z.device)
         if da is None or dz is None:
             return
-        ia, iz = da.interface(a.interface), dz.interface(z.interface)
+        ia, iz = itf_by_name[a.device].get(a.interface), itf_by_name[z.device].get(z.interface)
         if ia is None or iz is None:
             return
         file, path = ctx.where(kind, key)

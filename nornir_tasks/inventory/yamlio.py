@@ -159,21 +159,23 @@ class Locator:
     """Finds the line of a value by its path (keys and list indexes) in one file.
 
     Speed: composing a whole large file (the national hosts.yaml is ~7 MB) to report a few findings costs
-    seconds, so the top-level entries of a plain block-style file are first indexed by a line scan and only
-    the entry the path goes through is composed (its lines shifted to the file's). Whenever the file is
-    not that simple, or the composed entry is not exactly the one expected, the whole file is composed once,
-    as before; both ways give the same line.
+    seconds. When the caller passes ``top`` — the file's top-level keys as parsed (``list`` of ``str``) or,
+    for a top-level list, its length — the top-level entries of a plain block-style file are indexed by a
+    line scan, the index is accepted only if it finds exactly those entries (so a line inside a multi-line
+    quoted value is never taken for an entry), and only the entry the path goes through is composed, its
+    lines shifted to the file's. Otherwise the whole file is composed once, as before; both give the same line.
 
     Examples:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "sites.yaml"
-        >>> _ = p.write_text("# sites\na:\n  name: A\nb:\n  name: B\n  level: commune\n", encoding="utf-8")
-        >>> Locator(p).line(("b", "level")), Locator(p).line(("c",))
-        (6, 2)
+        >>> _ = p.write_text("# sites\\na:\\n  name: A\\nb:\\n  name: B\\n  level: commune\\n", encoding="utf-8")
+        >>> Locator(p, top=["a", "b"]).line(("b", "level")), Locator(p).line(("b", "level")), Locator(p).line(("c",))
+        (6, 6, 2)
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, top: list[str] | int | None = None) -> None:
         self.path = path
+        self._top = top
         self._root: yaml.Node | None = None
         self._loaded = False
         self._text: str | None = None
@@ -191,6 +193,8 @@ class Locator:
 
     def _build_index(self) -> None:
         self._indexed = True
+        if self._top is None:
+            return
         text = self._read()
         if text is None:
             return
@@ -214,6 +218,8 @@ class Locator:
                 if m is None:
                     return
                 starts.append((m.group(1), lineno, here))
+        if kind == "seq" and len(starts) != self._top or kind == "map" and [k for k, _, _ in starts] != self._top:
+            return
         for i, (key, lineno, start) in enumerate(starts):
             end = starts[i + 1][2] if i + 1 < len(starts) else len(text)
             index.setdefault(key, (lineno, start, end))

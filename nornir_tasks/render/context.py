@@ -13,7 +13,10 @@ Every template of every platform gets the same variables (documented in ``templa
 ``ospf``        :class:`OspfView` or None: router id, areas and interfaces that run OSPF on this device
 ``bgp``         :class:`BgpView` or None: local ASN, router id and neighbours from the circuits
 ``statics``     list of (prefix, next hop) static routes derived from static-routed circuits
-``lab``         True when rendering the lab (FRR) stand-in of a device of another platform
+``lab``         True when rendering the lab (FRR) stand-in of a device
+``mgmt``        the management :class:`InterfaceView` or None
+``vrfs``        sorted VRF names used by the device's interfaces
+``segments``    list of :class:`LanSegment`: how this device carries each LAN it routes
 
 Nothing here imports nornir; the context is built from the model alone.
 """
@@ -241,6 +244,15 @@ class ContextIndex:
         for lan in inv.lans:
             self.lans.setdefault(lan.site, []).append(lan)
         self._shared: dict[tuple[str, ...], SharedData] = {}
+        self._itfs: dict[str, dict[str, Interface]] = {}
+
+    def interface(self, device: str, name: str) -> Interface | None:
+        """A device's interface by name (a dict per device, built on first use: gateways have hundreds)."""
+        table = self._itfs.get(device)
+        if table is None:
+            dev = self.inv.devices.get(device)
+            table = self._itfs[device] = {i.name: i for i in dev.interfaces} if dev is not None else {}
+        return table.get(name)
 
     def shared(self, device: str) -> SharedData:
         # only groups with an entry in groups.yaml carry data: derived groups without one (site__<id>) add
@@ -291,11 +303,11 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
             continue
         side = "a" if c.a.device == name else "z"
         mine, theirs = (c.a, c.z) if side == "a" else (c.z, c.a)
-        local = dev.interface(mine.interface)
+        local = idx.interface(name, mine.interface)
         if local is None:
             continue
         peer_dev = inv.devices.get(theirs.device)
-        peer_itf = peer_dev.interface(theirs.interface) if peer_dev else None
+        peer_itf = idx.interface(theirs.device, theirs.interface) if peer_dev else None
         r = c.routing
         local_asn = (r.bgp_a_asn if side == "a" else r.bgp_z_asn) if r.protocol is RoutingProtocol.BGP else None
         peer_asn = (r.bgp_z_asn if side == "a" else r.bgp_a_asn) if r.protocol is RoutingProtocol.BGP else None
@@ -327,18 +339,22 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
     is_frr = dev.platform.value == "frr"
     itf_views: list[InterfaceView] = []
     for pos, itf in enumerate(dev.interfaces):
-        c = idx.by_itf.get((name, itf.name))
+        carried = idx.by_itf.get((name, itf.name))
         link = idx.links.get((name, itf.name))
         peer = None
-        if c is not None:
-            peer = c.z if (c.a.device, c.a.interface) == (name, itf.name) else c.a
+        if carried is not None:
+            peer = carried.z if (carried.a.device, carried.a.interface) == (name, itf.name) else carried.a
         elif link is not None:
             peer = link.z if (link.a.device, link.a.interface) == (name, itf.name) else link.a
         passive = area is not None and itf.name in lan_names and itf.name not in ospf_area_of
         itf_area = ospf_area_of.get(itf.name) or (area if passive else None)
-        itf_views.append(InterfaceView(itf, c, link, peer.device if peer else None, peer.interface if peer else None,
+        itf_views.append(InterfaceView(itf, carried, link, peer.device if peer else None, peer.interface if peer else None,
                                        itf.name if is_frr else f"e{pos}", itf_area, passive))
     by_name = {v.itf.name: v for v in itf_views}
+    by_network: dict[Any, InterfaceView] = {}
+    for v in itf_views:
+        if v.itf.ipv4 is not None:
+            by_network.setdefault(v.itf.ipv4.network, v)
 
     # 3. LAN segments this device routes; a LAN no interface carries yet gets a dot1q sub-interface
     site_lans = idx.lans.get(site.id, [])
@@ -348,8 +364,7 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
                    and v.itf.name in lan_names), None) or \
         next((v for v in itf_views if v.itf.kind.value == "lan" and not v.is_subif), None)
     for lan in routed:
-        carrier = next((v for v in itf_views if lan.ipv4 is not None and v.itf.ipv4 is not None
-                        and v.itf.ipv4.network == lan.ipv4), None)
+        carrier = by_network.get(lan.ipv4) if lan.ipv4 is not None else None
         if carrier is not None:
             segments.append(LanSegment(lan, carrier, None, carrier.itf.ipv4, carrier.itf.ipv6))
             continue
@@ -369,9 +384,8 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
     # 4. routing views
     ospf = None
     if ospf_area_of and area is not None:
-        networks = [(by_name[n].itf.ipv4.network, a) for n, a in ospf_area_of.items()
-                    if by_name[n].itf.ipv4 is not None]
-        networks += [(v.itf.ipv4.network, area) for v in lan_itfs if v.itf.ipv4 is not None]
+        networks = [(v4.network, a) for n, a in ospf_area_of.items() if (v4 := by_name[n].itf.ipv4) is not None]
+        networks += [(v4.network, area) for v in lan_itfs if (v4 := v.itf.ipv4) is not None]
         ospf = OspfView(dev.loopback_ipv4.ip if dev.loopback_ipv4 else None,
                         [(by_name[n], a) for n, a in ospf_area_of.items()], lan_itfs,
                         shared.ospf_hello, shared.ospf_dead, area, networks)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from netutils.utils import jinja2_convenience_function
 
@@ -98,7 +99,10 @@ def ascii_text(value: Any) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _ascii_text(value: str) -> str:   # cached: the same banner and descriptions recur on thousands of hosts
-    text = check_safe_text(value).replace("đ", "d").replace("Đ", "D")
+    text = check_safe_text(value)
+    if text.isascii():
+        return text
+    text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "replace").decode()
 

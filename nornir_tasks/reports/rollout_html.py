@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
-from typing import Any, Sequence
+from typing import Any
 
 from nornir_tasks.rollout.geography import communes
 from nornir_tasks.rollout.i18n import (
@@ -76,8 +77,8 @@ def burnup_svg(t: TargetScore, lang: Lang, width: int = 380, height: int = 190) 
     def y(v: float) -> float:
         return top + ph * (1 - min(max(v, 0.0), ymax) / ymax)
 
-    out = [f'<svg class="burnup" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-           f'aria-label="{_e(label("burnup", lang))}"><title>{_e(label("burnup", lang))}</title>']
+    out = [(f'<svg class="burnup" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{_e(label("burnup", lang))}"><title>{_e(label("burnup", lang))}</title>')]
     for i in range(5):
         v = ymax * i / 4
         yy = y(v)
@@ -108,13 +109,13 @@ def burnup_svg(t: TargetScore, lang: Lang, width: int = 380, height: int = 190) 
                        f'<title>{_e(fmt_date(p.as_of, lang))}: {_e(fmt_value(p.value, t.threshold_kind, lang))}'
                        f'</title></circle>')
     for r in t.reported:
-        v = r.share if is_share else r.numerator
-        if v is None:
+        fig = r.share if is_share else r.numerator
+        if fig is None:
             continue
-        cx, cy = x(r.as_of), y(float(v))
+        cx, cy = x(r.as_of), y(float(fig))
         out.append(f'<path d="M{cx:.1f},{cy - 5:.1f} L{cx + 5:.1f},{cy:.1f} L{cx:.1f},{cy + 5:.1f} '
                    f'L{cx - 5:.1f},{cy:.1f} Z" class="reported-pt"><title>{_e(label("reported", lang))} '
-                   f'{_e(fmt_date(r.as_of, lang))}: {_e(fmt_value(float(v), t.threshold_kind, lang))}</title></path>')
+                   f'{_e(fmt_date(r.as_of, lang))}: {_e(fmt_value(float(fig), t.threshold_kind, lang))}</title></path>')
     out.append("</svg>")
     return "".join(out)
 
@@ -127,8 +128,8 @@ def province_bars_svg(t: TargetScore, lang: Lang, width: int = 720) -> str:
     rows = t.groups.get("province", [])
     label_w, bar_w, row_h = 220, width - 220 - 130, 20
     height = row_h * max(len(rows), 1) + 10
-    out = [f'<svg class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-           f'aria-label="{_e(label("by_province", lang))}">']
+    out = [(f'<svg class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{_e(label("by_province", lang))}">')]
     for i, g in enumerate(rows):
         y0 = 5 + i * row_h
         share = g.share or 0.0
@@ -170,9 +171,9 @@ def map_svg(result: RolloutResult, lang: Lang, width: int = 720) -> str:
     def xy(lat: float, lon: float) -> tuple[float, float]:
         return (lon - lon0) * k * scale, (lat1 - lat) * scale
 
-    out = [f'<svg id="map" viewBox="0 0 {span_x * scale:.0f} {height}" width="{span_x * scale:.0f}" '
-           f'height="{height}" role="img" aria-label="{_e(label("map", lang))}">'
-           f'<rect x="0" y="0" width="100%" height="100%" class="sea"/>']
+    out = [(f'<svg id="map" viewBox="0 0 {span_x * scale:.0f} {height}" width="{span_x * scale:.0f}" '
+            f'height="{height}" role="img" aria-label="{_e(label("map", lang))}">'
+            f'<rect x="0" y="0" width="100%" height="100%" class="sea"/>')]
     site_communes = set()
     for _, s in placed:
         site_communes.add((round(s.lat, 3), round(s.lon, 3)))  # type: ignore[arg-type]
@@ -185,9 +186,10 @@ def map_svg(result: RolloutResult, lang: Lang, width: int = 720) -> str:
         cx, cy = xy(c.lat, c.lon)
         bg.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="1.6"><title>{_e(c.name)}</title></circle>')
     out.append('<g class="bg">' + "".join(bg) + "</g><g class=\"sites\">")
+    radius = 4.0 if len(placed) < 400 else 2.6
     for i, s in placed:
         cx, cy = xy(s.lat, s.lon)  # type: ignore[arg-type]
-        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" data-i="{i}"><title>{_e(s.name)}</title></circle>')
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" data-i="{i}"><title>{_e(s.name)}</title></circle>')
     out.append("</g></svg>")
     return "".join(out)
 
@@ -349,13 +351,13 @@ def to_html(result: RolloutResult, lang: Lang = "en") -> str:
     """The whole dashboard as one HTML document."""
     measured = [t for p in result.plans for t in p.targets if not t.reported_only]
     title = label("dashboard", lang)
-    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-             f'<link rel="icon" href="data:,"><title>{_e(title)}</title><style>{CSS}</style></head><body>'
-             f'<header><h1>{_e(title)}</h1><p>{_e(label("as_of", lang))}: '
-             f'<b id="as-of">{_e(fmt_date(result.as_of, lang))}</b> · {len(result.plans)} '
-             f'{_e(label("plans", lang).lower())} · {len(result.sites)} {_e(label("sites", lang).lower())}</p>'
-             f'</header><main>']
+    parts = [(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+              f'<link rel="icon" href="data:,"><title>{_e(title)}</title><style>{CSS}</style></head><body>'
+              f'<header><h1>{_e(title)}</h1><p>{_e(label("as_of", lang))}: '
+              f'<b id="as-of">{_e(fmt_date(result.as_of, lang))}</b> · {len(result.plans)} '
+              f'{_e(label("plans", lang).lower())} · {len(result.sites)} {_e(label("sites", lang).lower())}</p>'
+              f'</header><main>')]
     for plan in result.plans:
         inst = plan.instrument
         inst_text = " ".join(str(v) for v in (inst.get("number"), fmt_date(inst.get("date"), lang)
@@ -395,9 +397,9 @@ def to_html(result: RolloutResult, lang: Lang = "en") -> str:
                  + "".join(f"<th>{_e(label(h, lang))}</th>" for h in heads)
                  + '</tr></thead><tbody id="lag-body"></tbody></table></div></div></section>')
     sites = []
-    for s in result.sites:
-        worst = max(s.states.values(), key=lambda v: _STATE_RANK.get(v, 0), default="out")
-        sites.append({"states": {k: v for k, v in s.states.items() if v != "out"}, "worst": worst})
+    for row in result.sites:
+        worst = max(row.states.values(), key=lambda v: _STATE_RANK.get(v, 0), default="out")
+        sites.append({"states": {k: v for k, v in row.states.items() if v != "out"}, "worst": worst})
     parts.append(f'</main><footer>{_e(label("generated_by", lang))} · {_e(fmt_date(result.as_of, lang))}</footer>')
     parts.append(_json_script({"sites": sites, "lagging": lag_rows, "stateColour": STATE_COLOUR}, "govnet-data"))
     parts.append(f"<script>{JS}</script></body></html>\n")

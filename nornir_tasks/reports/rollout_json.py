@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from nornir_tasks.rollout.i18n import Lang
 from nornir_tasks.rollout.scoring import RolloutResult
 
 
 def to_json(result: RolloutResult, lang: Lang = "en") -> str:
-    """The result as JSON text (UTF-8, diacritics kept, keys stable)."""
-    doc: dict[str, Any] = {"lang": lang, **result.model_dump(mode="json")}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    """The result as JSON text (UTF-8, diacritics kept, keys stable), ``lang`` first.
+
+    Examples:
+        >>> from datetime import date
+        >>> import json
+        >>> doc = json.loads(to_json(RolloutResult(as_of=date(2025, 1, 1), plans=[], sites=[], warnings=[]), "vi"))
+        >>> doc["lang"], doc["as_of"]
+        ('vi', '2025-01-01')
+    """
+    body = result.model_dump_json(indent=1)          # pydantic's serialiser: fast on 10,000 sites
+    return "{\n " + json.dumps({"lang": lang})[1:-1] + "," + body[1:] + "\n"

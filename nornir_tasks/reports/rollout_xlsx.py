@@ -12,11 +12,20 @@ import re
 from datetime import datetime, time
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nornir_tasks.rollout.i18n import Lang, fmt_date, label, level_label, region_label, scope_text, status_label
+from nornir_tasks.rollout.i18n import (
+    Lang,
+    fmt_date,
+    label,
+    level_label,
+    region_label,
+    scope_text,
+    status_label,
+)
 from nornir_tasks.rollout.scoring import RolloutResult, TargetScore
 
 STATUS_FILL = {
@@ -162,9 +171,15 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
         ws.append([s.site, s.name, s.province, level_label(s.level, lang), region_label(s.region, lang),
                    label(s.status, lang)] + [label(s.states.get(t.key, "out"), lang) for _, t in measured])
         r += 1
-        for i, (_, t) in enumerate(measured, start=7):
-            _fill(ws, r, i, s.states.get(t.key, "out"))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{r}"
+    if measured and r > 1:
+        # one conditional format per state instead of a fill on each of 10,000 × targets cells (fast, and a
+        # planner who edits a state sees its colour follow)
+        area = f"G2:{get_column_letter(len(heads))}{r}"
+        for key in ("pass", "fail", "na", "no_data"):
+            text = label(key, lang).replace('"', '""')
+            ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[f'"{text}"'],
+                                                           fill=PatternFill(bgColor=STATUS_FILL[key])))
 
     buf = io.BytesIO()
     wb.save(buf)

@@ -18,7 +18,7 @@ from nornir_tasks.store import DB_NAME
 
 @dataclass(frozen=True)
 class ComplianceView:
-    """State per device in the latest compliance run."""
+    """The latest known compliance state of each device, and the baseline version it was checked against."""
 
     GOOD: ClassVar[frozenset[str]] = frozenset({"compliant", "waived", "not_applicable", "not applicable"})
     UNKNOWN: ClassVar[frozenset[str]] = frozenset({"unreachable", "stale"})
@@ -27,17 +27,19 @@ class ComplianceView:
     taken_at: str
     baseline_version: str | None
     states: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str | None] = field(default_factory=dict)
 
-    def version(self) -> str | None:
-        """The baseline version alone: the compliance stage stores ``"<baseline id> <version>"``.
+    def version(self, host: str | None = None) -> str | None:
+        """The baseline version alone (the compliance stage stores ``"<baseline id> <version>"``), of the run that
+        last checked ``host`` (or of the latest run).
 
         Examples:
-            >>> ComplianceView("r1", "", "national 2025.1").version(), ComplianceView("r1", "", None).version()
-            ('2025.1', None)
+            >>> v = ComplianceView("r2", "", "national 2025.2", {"a": "compliant"}, {"a": "national 2025.1"})
+            >>> v.version(), v.version("a"), ComplianceView("r1", "", None).version()
+            ('2025.2', '2025.1', None)
         """
-        if not self.baseline_version:
-            return None
-        return self.baseline_version.split()[-1]
+        text = self.versions.get(host, self.baseline_version) if host is not None else self.baseline_version
+        return text.split()[-1] if text else None
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -49,27 +51,31 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def read_latest(conn: sqlite3.Connection) -> ComplianceView | None:
-    """The latest compliance run in an open store, or None when there is none.
+    """The latest compliance state of every device in an open store, or None when no run is stored.
 
-    Reads the compliance stage's tables ``compliance_runs`` (one row per run: ``id``, ``started_at`` or
-    ``taken_at``, ``baseline_version``) and ``compliance_devices`` (``run_id``, ``host``, ``state``).
+    Reads the compliance stage's tables ``compliance_runs`` (``id``, ``taken_at``, ``baseline_version``, ``only``)
+    and ``compliance_devices`` (``run_id``, ``host``, ``state``). A device's state is the one of the latest run that
+    checked it, so a run over one province (``--filter``) does not hide the others; runs restricted with
+    ``--only config`` or ``--only inventory`` are skipped when a full run exists.
     """
     tables = _tables(conn)
     if "compliance_runs" not in tables or "compliance_devices" not in tables:
         return None
-    run_cols = _columns(conn, "compliance_runs")
-    time_col = next((c for c in ("taken_at", "started_at", "finished_at", "created_at") if c in run_cols), None)
-    order = f"{time_col} DESC, rowid DESC" if time_col else "rowid DESC"
-    version_col = next((c for c in ("baseline_version", "baseline") if c in run_cols), None)
-    cols = ", ".join(["id", time_col or "''", version_col or "NULL"])
-    row = conn.execute(f"SELECT {cols} FROM compliance_runs ORDER BY {order} LIMIT 1").fetchone()
-    if row is None:
+    cols = _columns(conn, "compliance_runs")
+    full = "WHERE r.only = 'all'" if "only" in cols and conn.execute(
+        "SELECT 1 FROM compliance_runs WHERE only = 'all' LIMIT 1").fetchone() else ""
+    latest = conn.execute(f"SELECT r.id, r.taken_at, r.baseline_version FROM compliance_runs r {full} "
+                          "ORDER BY r.taken_at DESC, r.rowid DESC LIMIT 1").fetchone()
+    if latest is None:
         return None
-    dev_cols = _columns(conn, "compliance_devices")
-    host_col = "host" if "host" in dev_cols else "device"
-    states = {str(h): str(s) for h, s in conn.execute(
-        f"SELECT {host_col}, state FROM compliance_devices WHERE run_id = ?", (row[0],))}
-    return ComplianceView(str(row[0]), str(row[1] or ""), None if row[2] is None else str(row[2]), states)
+    rows = conn.execute(f"""
+        SELECT host, state, baseline_version FROM (
+            SELECT d.host, d.state, r.baseline_version,
+                   ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY r.taken_at DESC, r.rowid DESC) AS n
+            FROM compliance_devices d JOIN compliance_runs r ON r.id = d.run_id {full})
+        WHERE n = 1""").fetchall()
+    return ComplianceView(str(latest[0]), str(latest[1] or ""), latest[2],
+                          {str(h): str(s) for h, s, _ in rows}, {str(h): v for h, _, v in rows})
 
 
 def latest_compliance(state_dir: str | Path) -> ComplianceView | None:

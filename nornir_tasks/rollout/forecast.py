@@ -11,11 +11,12 @@ target already met needs no forecast.
 
 from __future__ import annotations
 
-import math
 import datetime as dt
+import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal, Sequence
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 

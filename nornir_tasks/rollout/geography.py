@@ -40,7 +40,7 @@ def _db() -> sqlite3.Connection:
     spec = find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("vietnamadminunits is not installed (pip install -e .)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "dataset.db"
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 

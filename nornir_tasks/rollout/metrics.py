@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Annotated, Any, Callable, Mapping
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -216,13 +217,14 @@ def _compliant(data: MetricData, site: Site, params: Params) -> Outcome:
     devices = data.devices_by_site.get(site.id, [])
     if not devices:
         return _fail("no_device")
-    have = comp.version()
-    if have is not None and version_key(have) < version_key(params.version):
-        return _no_data("baseline_too_old", have=have, need=params.version)
+    need = version_key(params.version)
     for dev in sorted(devices, key=lambda d: d.name):
         state = comp.states.get(dev.name)
         if state is None:
             return _no_data("device_not_checked", device=dev.name)
+        have = comp.version(dev.name)
+        if have is not None and version_key(have) < need:
+            return _no_data("baseline_too_old", have=have, need=params.version)
         if state in ComplianceView.GOOD:
             continue
         if state in ComplianceView.UNKNOWN:

@@ -28,9 +28,9 @@ e.g. e-mail use; its status comes from the operator's figures and is labelled as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -285,7 +285,7 @@ class _Ctx:
                                      field=_dotted(path) or None, message=message, hint=hint))
 
 
-def _hint_for(err: dict[str, Any], path: PathKey) -> str:
+def _hint_for(err: Any, path: PathKey) -> str:
     etype = err["type"]
     last = str(path[-1]) if path else ""
     if etype == "extra_forbidden":
@@ -303,7 +303,7 @@ def _hint_for(err: dict[str, Any], path: PathKey) -> str:
     return "fix the value (see docs/rollout.md)"
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Any) -> str:
     etype = err["type"]
     if etype == "extra_forbidden":
         return "unknown key"

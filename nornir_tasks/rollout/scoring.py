@@ -27,15 +27,17 @@ Comparisons are exact (fractions), so a share exactly on the threshold is met.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import Enum
 from fractions import Fraction
-from typing import Any, Iterable, Literal, Sequence
+from itertools import pairwise
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.errors import Finding, Severity
-from nornir_tasks.model import Inventory, Site, SiteStatus
+from nornir_tasks.model import Site, SiteStatus
 from nornir_tasks.rollout.forecast import Forecast, TrendPoint, forecast, merge_points
 from nornir_tasks.rollout.geography import communes, province_name
 from nornir_tasks.rollout.metrics import FAIL, METRICS, NA, NO_DATA, PASS, MetricData, Outcome
@@ -182,7 +184,7 @@ def expected_at(path: Sequence[tuple[date, Fraction]], when: date) -> Fraction:
     """
     if when <= path[0][0]:
         return path[0][1]
-    for (d0, v0), (d1, v1) in zip(path, path[1:]):
+    for (d0, v0), (d1, v1) in pairwise(path):
         if when <= d1:
             span = (d1 - d0).days
             return v1 if span == 0 else v0 + (v1 - v0) * Fraction((when - d0).days, span)
@@ -249,9 +251,7 @@ def in_scope(site: Site, scope: Scope, roles_at_site: set[str] | None = None) ->
         return False
     if scope.site_types and site.site_type not in scope.site_types:
         return False
-    if scope.roles and not (roles_at_site or set()) & {r.value for r in scope.roles}:
-        return False
-    return True
+    return not scope.roles or bool((roles_at_site or set()) & {r.value for r in scope.roles})
 
 
 def _share(num: int, den: int) -> Fraction | None:
@@ -265,34 +265,43 @@ def _f(x: Fraction | None, nd: int = 2) -> float | None:
 # ---------------------------------------------------------------------------------------------------------
 # Scoring one target
 # ---------------------------------------------------------------------------------------------------------
-def _group_key(site: Site, by: str) -> str:
-    if by == "province":
-        return site.province_code
-    if by == "region":
-        return site.region.value
-    return site.level.value
-
-
 def _group_label(key: str, by: str, geography: str) -> str:
     return province_name(key, geography) if by == "province" else key  # type: ignore[arg-type]
 
 
+class _ScopeCache:
+    """Sites in scope per distinct scope (several targets share one), sorted by id, with their group keys."""
+
+    def __init__(self, data: MetricData) -> None:
+        self.data = data
+        self.roles = _roles_by_site(data)
+        self.sites = sorted(data.inventory.sites.values(), key=lambda s: s.id)
+        self.keys = {s.id: (s.province_code, s.region.value, s.level.value) for s in self.sites}
+        self._cache: dict[Scope, list[Site]] = {}
+
+    def __call__(self, scope: Scope) -> list[Site]:
+        hit = self._cache.get(scope)
+        if hit is None:
+            hit = self._cache[scope] = [s for s in self.sites if in_scope(s, scope, self.roles.get(s.id))]
+        return hit
+
+
 def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
-                 history: Sequence[TrendPoint] = (), roles_by_site: dict[str, set[str]] | None = None,
+                 history: Sequence[TrendPoint] = (), scopes: _ScopeCache | None = None,
                  outcomes_out: dict[str, str] | None = None) -> TargetScore:
     """Score one target. ``history`` holds the stored snapshots of this target (for trend and forecast);
     ``outcomes_out``, when given, receives site id → state for every site in scope."""
     t: Target = rt.target
     plan = rt.plan
-    inv: Inventory = data.inventory
     required = t.threshold.value
     is_share = t.threshold.kind == "share"
     margin = Fraction(str(t.at_risk_margin)) if is_share else required * Fraction(str(t.at_risk_margin)) / 100
     path = expected_path(plan.start, [(m.date, m.value) for m in t.milestones], rt.deadline, required)
     expected = expected_at(path, as_of)
     warnings: list[str] = []
-    roles = roles_by_site if roles_by_site is not None else _roles_by_site(data)
-    scope_sites = [s for s in inv.sites.values() if in_scope(s, t.scope, roles.get(s.id))]
+    scopes = scopes if scopes is not None else _ScopeCache(data)
+    scope_sites = scopes(t.scope)
+    group_keys = scopes.keys
 
     numerator = denominator = na = no_data = 0
     lagging: list[LaggingSite] = []
@@ -301,7 +310,7 @@ def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
     metric = METRICS.get(t.metric or "")
     available = metric is not None and metric.available(data)
     if metric is not None and rt.params is not None:
-        for site in sorted(scope_sites, key=lambda s: s.id):
+        for site in scope_sites:
             out: Outcome = metric.evaluate(data, site, rt.params) if available else Outcome(NO_DATA)
             if outcomes_out is not None:
                 outcomes_out[site.id] = out.state
@@ -311,8 +320,8 @@ def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
             denominator += 1
             ok = out.state == PASS
             numerator += ok
-            for by in GROUPINGS:
-                cell = groups[by][_group_key(site, by)]
+            for by, key in zip(GROUPINGS, group_keys[site.id]):
+                cell = groups[by][key]
                 cell[0] += ok
                 cell[1] += 1
             if out.state in (FAIL, NO_DATA) and available:
@@ -403,14 +412,14 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
     """Score every target of every plan (or of ``plan_id``) at ``as_of``."""
     if plan_id is not None:
         plans.get(plan_id)
-    roles = _roles_by_site(data)
+    scopes = _ScopeCache(data)
     states: dict[str, dict[str, str]] = defaultdict(dict)
     plan_scores: list[PlanScore] = []
     warnings: list[Finding] = []
     by_plan: dict[str, list[TargetScore]] = defaultdict(list)
     for rt in plans.targets(plan_id):
         outcomes: dict[str, str] = {}
-        ts = score_target(rt, data, as_of, history=(history or {}).get(rt.key, ()), roles_by_site=roles,
+        ts = score_target(rt, data, as_of, history=(history or {}).get(rt.key, ()), scopes=scopes,
                           outcomes_out=outcomes)
         for sid, st in outcomes.items():
             states[sid][rt.key] = st
@@ -435,8 +444,9 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
             lat, lon = site.coordinates.lat, site.coordinates.lon
         elif site.commune_code and site.commune_code in cmap:
             lat, lon = cmap[site.commune_code].lat, cmap[site.commune_code].lon
-        st = states.get(site.id, {})
-        rows.append(SiteRow(site=site.id, name=site.name, province=site.province_code, level=site.level.value,
-                            region=site.region.value, site_type=site.site_type.value, status=site.status.value,
-                            lat=lat, lon=lon, states={k: st.get(k, "out") for k in keys}))
+        got = states.get(site.id, {})
+        rows.append(SiteRow.model_construct(
+            site=site.id, name=site.name, province=site.province_code, level=site.level.value,
+            region=site.region.value, site_type=site.site_type.value, status=site.status.value,
+            lat=lat, lon=lon, states={k: got.get(k, "out") for k in keys}))
     return RolloutResult(as_of=as_of, plans=plan_scores, sites=rows, warnings=warnings)

@@ -23,7 +23,8 @@ def rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Pa
     history = {}
     conn = None
     if state_dir is not None and (record or (Path(state_dir) / DB_NAME).exists()):
-        from nornir_tasks.rollout.snapshots import load_history, record as store
+        from nornir_tasks.rollout.snapshots import load_history
+        from nornir_tasks.rollout.snapshots import record as store
 
         conn = connect(state_dir)
         history = load_history(conn)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from datetime import date, datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 
 from nornir_tasks.rollout.forecast import TrendPoint
 from nornir_tasks.rollout.scoring import TargetScore
@@ -54,7 +54,7 @@ def record(conn: sqlite3.Connection, scores: Iterable[TargetScore], *, now: date
         {}
     """
     prepare(conn)
-    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     rows = [(s.plan, s.target, s.as_of.isoformat(), stamp, s.numerator, s.denominator, _value(s), s.status.value)
             for s in scores
             if not s.reported_only and s.actual is not None and s.numerator is not None and s.denominator]

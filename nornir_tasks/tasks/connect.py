@@ -1,5 +1,6 @@
 """Opening device connections inside Nornir tasks with govnet's access policy (:mod:`nornir_tasks.devices`):
-host keys trusted on first use and checked afterwards, connection failures turned into DeviceError sentences."""
+host keys trusted on first use and checked afterwards, connection failures turned into DeviceError sentences,
+device transcripts kept out of the logs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Literal
 from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.task import Task
 
-from nornir_tasks.devices import TUNABLE, KnownHosts, classify, ssh_options
+from nornir_tasks.devices import TUNABLE, KnownHosts, classify, mute_transcripts, ssh_options
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def open_device(task: Task, kind: Kind, known: KnownHosts, timeout: float) -> An
         DeviceError: DEV-001 unreachable, DEV-002 changed host key, DEV-003 authentication refused.
     """
     host = task.host
+    mute_transcripts()
     if kind not in ConnectionPluginRegister.available:
         ConnectionPluginRegister.auto_register()   # Nornir objects built without InitNornir skip this
     if kind in host.connections:
@@ -38,19 +40,23 @@ def open_device(task: Task, kind: Kind, known: KnownHosts, timeout: float) -> An
     params = host.get_connection_parameters(kind)
     address = params.hostname or host.name
     port = params.port or 22
-    options = ssh_options(known.path, timeout)
-    tunable = {k: v for k, v in options.items() if k in TUNABLE}
-    policy = {k: v for k, v in options.items() if k not in TUNABLE}
     extras = dict(params.extras or {})
-    if kind == "napalm":
-        extras["optional_args"] = {**tunable, **(extras.get("optional_args") or {}), **policy, "port": port}
-        extras.setdefault("timeout", int(max(timeout, 1)))
-    else:
-        extras = {**tunable, **extras, **policy}
-    try:
-        plugin = host.open_connection(kind, task.nornir.config, hostname=address, port=port, extras=extras)
-    except Exception as exc:  # noqa: BLE001 - any transport error becomes a DeviceError sentence
-        raise classify(exc, host.name, address, port, known.path) from exc
+    with known.snapshot() as private_copy:
+        options = ssh_options(private_copy, timeout)
+        tunable = {k: v for k, v in options.items() if k in TUNABLE}
+        policy = {k: v for k, v in options.items() if k not in TUNABLE}
+        if kind == "napalm":
+            extras["optional_args"] = {**tunable, **(extras.get("optional_args") or {}), **policy, "port": port}
+            extras.setdefault("timeout", int(max(timeout, 1)))
+        else:
+            extras = {**tunable, **extras, **policy}
+        try:
+            plugin = host.open_connection(kind, task.nornir.config, hostname=address, port=port, extras=extras)
+        except Exception as exc:  # noqa: BLE001 - any transport error becomes a DeviceError sentence
+            raise classify(exc, host.name, address, port, known.path) from exc
+    later = getattr(plugin.connection, "netmiko_optional_args", None)
+    if isinstance(later, dict) and "alt_key_file" in later:
+        later["alt_key_file"] = str(known.path)     # later logins of the driver (napalm_frr's shell) check the real file
     try:
         known.remember_from(_transport(plugin.connection), address, port)
     except Exception:

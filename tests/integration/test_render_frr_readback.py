@@ -13,6 +13,7 @@ Every process and namespace the test starts is stopped and removed, by PID and b
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import shutil
 import signal
@@ -34,6 +35,7 @@ TEMPLATES = ROOT / "templates"
 FIXTURES = ROOT / "tests" / "fixtures" / "render" / "frr"
 FRR_LIB = Path("/usr/lib/frr")
 DAEMONS = ("zebra", "staticd", "ospfd", "bgpd")
+_SERIAL = itertools.count()
 READBACK_NOISE = ("Building configuration", "Current configuration", "frr version", "frr defaults")
 
 if not (FRR_LIB / "zebra").exists() or shutil.which("vtysh") is None or os.geteuid() != 0:
@@ -134,12 +136,11 @@ def test_frr_reads_back_identical(host: str, text: str, tmp_path: Path) -> None:
     ifnames = sorted({ln.split()[1] for ln in text.splitlines() if ln.startswith("interface ")})
     # only interfaces of Linux length get a veth; FRR keeps config for the rest as it would for a missing port
     ifnames = [n for n in ifnames if len(n) <= 15]
-    inst = FrrInstance(f"govnet-f2-{os.getpid()}-{len(os.listdir(tmp_path.parent))}", host, ifnames)
+    inst = FrrInstance(f"govnet-f2-{os.getpid()}-{next(_SERIAL)}", host, ifnames)
     try:
         inst.start()
         cfg = tmp_path / "frr.conf"
         cfg.write_text(text, encoding="utf-8")
-        shutil.chown(tmp_path, "frr", "frr")
         load = inst.vtysh("-f", str(cfg))
         assert load.returncode == 0 and "%" not in load.stdout + load.stderr, load.stdout + load.stderr
         back = inst.vtysh("-c", "show running-config")

@@ -69,3 +69,23 @@ def test_classify_gives_stable_codes(tmp_path: Path) -> None:
 def test_host_key_names() -> None:
     assert host_key_name("10.0.0.1", None) == "10.0.0.1"
     assert host_key_name("10.0.0.1", 830) == "[10.0.0.1]:830"
+
+
+def test_parallel_first_use_loses_no_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kh = KnownHosts(tmp_path / "known_hosts")
+    key = paramiko.RSAKey.generate(1024)
+
+    def connect(i: int) -> bool:
+        with kh.snapshot() as copy:            # what a connection loads (paramiko may rewrite its copy)
+            client = paramiko.SSHClient()
+            client.load_host_keys(str(copy))
+            client.save_host_keys(str(copy))
+        return kh.remember(f"127.9.0.{i}", 22, key)
+
+    with ThreadPoolExecutor(16) as pool:
+        assert all(pool.map(connect, range(1, 41)))
+    lines = kh.path.read_text().splitlines()
+    assert sorted(line.split()[0] for line in lines) == sorted(f"127.9.0.{i}" for i in range(1, 41))
+    assert not list(tmp_path.glob(".known_hosts.*"))     # private copies are removed

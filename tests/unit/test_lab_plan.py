@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,18 @@ def test_generated_files(plan, tmp_path):
     hosts = overlay_data(plan)["hosts"]
     assert set(hosts) == set(INV.devices)
     assert all(h["platform"] == "frr" and "password" not in str(h) for h in hosts.values())
+
+
+def test_missing_packages_are_named_with_the_apt_get_line(monkeypatch):
+    from nornir_tasks.lab import executor
+
+    if os.geteuid() != 0:
+        with pytest.raises(GovnetError) as exc:
+            executor.preflight()
+        assert exc.value.code == "LAB-001"
+        return
+    monkeypatch.setitem(executor.REQUIRED, "/usr/lib/frr/no-such-daemon", "frr-extra")
+    with pytest.raises(GovnetError) as exc:
+        executor.preflight()
+    assert exc.value.code == "LAB-002"
+    assert "frr-extra" in exc.value.message and "apt-get install -y frr" in exc.value.hint

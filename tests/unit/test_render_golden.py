@@ -35,7 +35,7 @@ def _cases() -> list[Path]:
 CASES = _cases()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(case: Path) -> tuple[dict, Inventory]:
     meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     return meta, load_or_raise(case / "inventory").inventory

@@ -44,7 +44,7 @@ def test_frr_config_passes_vtysh_dryrun(renderer: Renderer, name: str, lab: bool
     text = renderer.render(SAMPLE, name, platform="frr", lab=lab)
     cfg = tmp_path / f"{name}.conf"
     cfg.write_text(text, encoding="utf-8")
-    proc = subprocess.run([VTYSH, "--dryrun", "-f", str(cfg)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([VTYSH, "--dryrun", "-f", str(cfg)], check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "%" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
 
 
@@ -52,7 +52,7 @@ def test_frr_config_passes_vtysh_dryrun(renderer: Renderer, name: str, lab: bool
 def test_vtysh_dryrun_does_reject_a_bad_line(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.conf"
     cfg.write_text("interface eth0\n ip adress 10.0.0.1/24\nexit\n", encoding="utf-8")
-    proc = subprocess.run([VTYSH, "--dryrun", "-f", str(cfg)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([VTYSH, "--dryrun", "-f", str(cfg)], check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0 and "Unknown command" in proc.stdout + proc.stderr
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from pydantic import ValidationError
 
@@ -133,24 +131,36 @@ def test_compliance_metric_reads_device_states():
     assert newer["ok"] == ("no_data", "baseline_too_old")
 
 
-def test_latest_compliance_reads_the_newest_run_from_the_store(tmp_path):
+def _run(run_id: str, when: str, version: str, states: dict[str, str], only: str = "all"):
+    from datetime import datetime
+
+    from nornir_tasks.compliance.run import ComplianceRun, DeviceResult
+
+    devices = tuple(DeviceResult(name=h, site="s", site_name="Điểm s", province="12", region="TDMNPB",
+                                 level="commune", role="ce_router", platform="frr", state=st, reason="test")
+                    for h, st in states.items())
+    taken = datetime.fromisoformat(when)
+    return ComplianceRun(run_id=run_id, taken_at=taken, today=taken.date(), only=only, baseline="national",
+                         baseline_version=f"national {version}", devices=devices)
+
+
+def test_latest_compliance_reads_what_the_compliance_stage_stores(tmp_path):
+    """The contract with [F4]: runs saved by nornir_tasks.compliance.store.save_run are read back here."""
+    from nornir_tasks.compliance.store import save_run
+
     assert latest_compliance(tmp_path) is None                 # no store: None, and none is created
     assert not list(tmp_path.iterdir())
     conn = connect(tmp_path)
     assert latest_compliance(tmp_path) is None                 # store without compliance tables
-    conn.executescript("""
-        CREATE TABLE compliance_runs (id TEXT PRIMARY KEY, taken_at TEXT, baseline_version TEXT);
-        CREATE TABLE compliance_devices (run_id TEXT, host TEXT, state TEXT);
-        INSERT INTO compliance_runs VALUES ('r1', '2025-10-01T00:00:00', 'national 2025.1');
-        INSERT INTO compliance_runs VALUES ('r2', '2025-11-01T00:00:00', 'national 2025.2');
-        INSERT INTO compliance_devices VALUES ('r1', 'a', 'non_compliant');
-        INSERT INTO compliance_devices VALUES ('r2', 'a', 'compliant');
-    """)
-    conn.commit()
+    save_run(conn, _run("r1", "2025-10-01T00:00:00+00:00", "2025.1", {"a": "non_compliant", "b": "compliant"}))
+    save_run(conn, _run("r2", "2025-11-01T00:00:00+00:00", "2025.2", {"a": "compliant"}))       # --filter a
+    save_run(conn, _run("r3", "2025-11-02T00:00:00+00:00", "2025.2", {"a": "non_compliant"}, only="config"))
     conn.close()
     view = latest_compliance(tmp_path)
     assert view is not None and view.run_id == "r2" and view.version() == "2025.2"
-    assert view.states == {"a": "compliant"}
+    # a: from r2 (r3 was a partial --only run); b: from r1, the last run that checked it
+    assert view.states == {"a": "compliant", "b": "compliant"}
+    assert view.version("b") == "2025.1" and view.version("a") == "2025.2"
 
 
 @pytest.mark.parametrize("metric,params", [

@@ -5,7 +5,6 @@ CLI exits 2 with that sentence."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
