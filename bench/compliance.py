@@ -25,22 +25,22 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nornir_tasks.compliance.baseline import load_baselines  # noqa: E402
-from nornir_tasks.compliance.features import FEATURES  # noqa: E402
-from nornir_tasks.compliance.run import RunningConfig, run_compliance  # noqa: E402
-from nornir_tasks.compliance.waivers import WaiverRegister  # noqa: E402
-from nornir_tasks.errors import RenderError  # noqa: E402
-from nornir_tasks.inventory.load import load_inventory  # noqa: E402
-from nornir_tasks.model import Platform  # noqa: E402
-from nornir_tasks.render.context import ContextIndex  # noqa: E402
-from nornir_tasks.render.engine import Renderer  # noqa: E402
-from nornir_tasks.settings import Settings  # noqa: E402
+from nornir_tasks.compliance.baseline import load_baselines
+from nornir_tasks.compliance.features import FEATURES
+from nornir_tasks.compliance.run import RunningConfig, run_compliance
+from nornir_tasks.compliance.waivers import WaiverRegister
+from nornir_tasks.errors import RenderError
+from nornir_tasks.inventory.load import load_inventory
+from nornir_tasks.model import Platform
+from nornir_tasks.render.context import ContextIndex
+from nornir_tasks.render.engine import Renderer
+from nornir_tasks.settings import Settings
 
 NETUTILS_OS = {Platform.CISCO_IOS: "cisco_ios", Platform.ARISTA_EOS: "arista_eos", Platform.JUNIPER_JUNOS: "juniper_junos",
                Platform.HUAWEI_VRP: "hp_comware", Platform.FRR: "cisco_ios"}
@@ -122,7 +122,7 @@ def main() -> None:
     names = [n for n in inv.devices if n in intended]
     if args.limit:
         names = names[: args.limit]
-    now = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
     running = {n: RunningConfig(text=drift(inv.devices[n].platform, n, intended[n]), collected_at=now) for n in names}
     lines = sum(intended[n].count("\n") for n in names) / max(1, len(names))
 

@@ -55,10 +55,10 @@ def measure(kind: str, folder: Path) -> dict[str, object]:
         from nornir_tasks.rollout.service import rollout_status
 
         plans = plans_or_raise(PLANS)
-        result = rollout_status(inv, plans, as_of=AS_OF, state_dir=Path(tmp))
+        result = rollout_status(inv, plans, as_of=AS_OF, state_dir=Path(tmp), with_sites=(kind == "report"))
         out: dict[str, object] = {}
         if kind == "status":
-            text = json.dumps(result.model_dump(mode="json", exclude={"sites"}), ensure_ascii=False)
+            text = result.model_dump_json(indent=2, exclude={"sites"})      # what the CLI prints
             out["json_mb"] = round(len(text.encode()) / 1e6, 2)
         else:
             from nornir_tasks.reports.rollout_files import write_reports

@@ -36,6 +36,7 @@ from typing import Any
 import paramiko
 from napalm.base import NetworkDriver, models
 from napalm.base.exceptions import (
+    CommandErrorException,
     CommitConfirmException,
     CommitError,
     ConnectionClosedException,
@@ -44,13 +45,14 @@ from napalm.base.exceptions import (
 )
 from napalm.base.netmiko_helpers import netmiko_args
 from netmiko import ConnectHandler
+from netmiko.exceptions import ConfigInvalidException, ReadTimeout
 
 from napalm_frr import config as frrconf
 
 logger = logging.getLogger(__name__)
 
-_ERROR = re.compile(r"^%|^\s*(?:% )?(?:Unknown command|Command incomplete|Ambiguous command|Invalid input)",
-                    re.M)
+#: What vtysh prints when it refuses a configuration line.
+_ERROR_PATTERN = r"^%|Unknown command|Command incomplete|Ambiguous command"
 _VERSION = re.compile(r"^FRRouting\s+(?P<version>\S+)\s+\((?P<host>[^)]*)\)(?:\s+on\s+(?P<os>\S+))?", re.M)
 _SECRET_LINE = re.compile(r"^(\s*(?:password|enable password)\s+)(?:\d\s+)?\S+.*$", re.M)
 
@@ -200,7 +202,7 @@ class FRRDriver(NetworkDriver):
         try:
             return json.loads(text) if text.strip() else {}
         except json.JSONDecodeError as exc:
-            raise CommitError(f"{self.hostname}: '{command}' did not return JSON: {text[:200]!r}") from exc
+            raise CommandErrorException(f"{self.hostname}: '{command}' did not return JSON: {text[:200]!r}") from exc
 
     def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
         return {c: self._send(c) for c in commands}
@@ -286,7 +288,7 @@ class FRRDriver(NetworkDriver):
         try:
             doc = json.loads(text[start:]) if start >= 0 else {}
         except json.JSONDecodeError as exc:
-            raise CommitError(f"{self.hostname}: lldpcli did not return JSON: {text[:200]!r}") from exc
+            raise CommandErrorException(f"{self.hostname}: lldpcli did not return JSON: {text[:200]!r}") from exc
         return _lldp_neighbors(doc)
 
     def _running(self) -> str:
@@ -354,7 +356,7 @@ class FRRDriver(NetworkDriver):
         if not lines:
             return ""
         with self._lock:
-            out = str(self.device.send_config_set(lines, error_pattern=r"^%|Unknown command|Command incomplete",
+            out = str(self.device.send_config_set(lines, error_pattern=_ERROR_PATTERN,
                                                   read_timeout=self.config_timeout))
             return out
 
@@ -362,7 +364,7 @@ class FRRDriver(NetworkDriver):
         lines = frrconf.commands(frrconf.tree(running).config_to_get_to(target))
         try:
             self._apply(lines)
-        except Exception as exc:  # netmiko raises ConfigInvalidException (a bare Exception subclass) on "%"
+        except (ConfigInvalidException, ReadTimeout, OSError) as exc:
             self._leave_config_mode()
             raise CommitError(f"{self.hostname}: FRR refused the change: {exc}") from exc
         self._save()

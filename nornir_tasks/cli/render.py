@@ -55,11 +55,17 @@ def command(
     templates = settings.resolve(settings.templates_dir)
 
     show_bar = format is Format.table and sys.stderr.isatty()
+    # auto_refresh=False: no refresh thread is running when render_many forks its workers
     with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), disable=not show_bar, transient=True) as bar:
+                  console=console(stderr=True), disable=not show_bar, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("render", total=len(names))
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            bar.refresh()
+
         outcomes = render_many(result.inventory, names, templates, out_dir, lab=lab, workers=workers,
-                               progress=lambda n: bar.advance(task, n))
+                               progress=advance)
     summary = RenderSummary.of(outcomes)
     failed = [o for o in outcomes if o.failed]
 

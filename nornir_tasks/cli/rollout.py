@@ -58,7 +58,7 @@ def _load(config: Path, inventory: Path | None, plans_dir: Path | None) -> tuple
 
 
 def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str | None, as_of: str | None,
-         record: bool) -> RolloutResult:
+         record: bool, with_sites: bool = True) -> tuple[Settings, RolloutResult]:
     from nornir_tasks.rollout.service import rollout_status
 
     day = _as_of(as_of)
@@ -66,8 +66,9 @@ def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str
     if plan is not None:
         plans.get(plan)
     result = inventory_from(settings, today=day)
-    return rollout_status(result.inventory, plans, as_of=day, state_dir=settings.resolve(settings.state_dir),
-                          plan_id=plan, record=record)
+    return settings, rollout_status(result.inventory, plans, as_of=day,
+                                    state_dir=settings.resolve(settings.state_dir), plan_id=plan, record=record,
+                                    with_sites=with_sites)
 
 
 def _forecast(t) -> str:  # type: ignore[no-untyped-def]
@@ -93,7 +94,7 @@ def status(
     format: FormatOpt = Format.table,
 ) -> None:
     """Progress of every target: numerator / denominator, share, expected share, status, lagging sites, forecast."""
-    result = _run(config, inventory, plans, plan, as_of, record)
+    _, result = _run(config, inventory, plans, plan, as_of, record, with_sites=False)
     if format is Format.json:
         sys.stdout.write(result.model_dump_json(indent=2, exclude={"sites"}) + "\n")
         return
@@ -149,8 +150,7 @@ def report(
     """Write the offline HTML dashboard, the Excel workbook, CSV and JSON of the same numbers."""
     from nornir_tasks.reports.rollout_files import write_reports
 
-    result = _run(config, inventory, plans, plan, as_of, False)
-    settings = settings_from(config, inventory)
+    settings, result = _run(config, inventory, plans, plan, as_of, False)
     folder = out if out is not None else settings.resolve(settings.reports_dir) / "rollout"
     paths = write_reports(result, folder, lang.value)
     console().print(f"wrote {', '.join(str(p) for p in paths.values())}")

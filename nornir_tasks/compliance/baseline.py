@@ -31,16 +31,17 @@ national baseline) and each overlay rule is limited to its province.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nornir_tasks.compliance.check import ParsedConfig
-from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome, RuleContext
+from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome
 from nornir_tasks.errors import ComplianceError
 from nornir_tasks.inventory.yamlio import Locator, ReadFailed, read_yaml
 from nornir_tasks.model import (
@@ -278,7 +279,7 @@ def load_baselines(folder: str | Path) -> BaselineSet:
             except ReadFailed as exc:
                 raise ComplianceError(exc.finding.sentence(), code="CMP-001", hint=exc.finding.hint) from exc
             try:
-                bucket.append(model.model_validate(data))   # type: ignore[attr-defined]
+                bucket.append(model.model_validate(data))   # type: ignore[attr-defined,arg-type]
             except ValidationError as exc:
                 raise _fail(path, label, exc) from exc
     if not versions:

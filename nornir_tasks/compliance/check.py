@@ -19,13 +19,15 @@ Nothing here imports nornir; everything is a function of two strings and a platf
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterator
+from functools import cache
+from typing import Any
 
 from hier_config import WorkflowRemediation
 from hier_config.constructors import get_hconfig_driver
-from hier_config.models import MatchRule, Platform as HPlatform, SectionalOverwriteRule
+from hier_config.models import MatchRule, SectionalOverwriteRule
+from hier_config.models import Platform as HPlatform
 from hier_config.platforms.driver_base import HConfigDriverBase
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
@@ -103,7 +105,7 @@ def _paths_of(tree: Tree, roots: list[str] | tuple[str, ...]) -> Iterator[Path_]
                 yield (text, *sub)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ignore_re(platform: Platform) -> re.Pattern[str] | None:
     pats = features_for(platform).ignore
     return re.compile("|".join(f"(?:{p})" for p in pats)) if pats else None
@@ -174,7 +176,7 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
     return ParsedConfig(platform=plat, tree=root, by_feature=by_feature)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_driver(platform: Platform) -> HConfigDriverBase:
     """The hier_config driver of a platform (from the platform table), with sectional overwrite for ordered
     features so that a reordered access list is replaced as a whole."""
@@ -200,9 +202,9 @@ def to_hconfig(parsed: ParsedConfig, roots: list[str]) -> HConfig:
     driver = get_driver(parsed.platform)
     hc = HConfig(driver)
 
-    def add(parent: HConfig | object, node: Tree) -> None:
+    def add(parent: Any, node: Tree) -> None:
         for text, kids in node.items():
-            child = parent.add_child(text, check_if_present=False)   # type: ignore[attr-defined]
+            child = parent.add_child(text, check_if_present=False)
             if kids:
                 add(child, kids)
 
@@ -215,8 +217,8 @@ def to_hconfig(parsed: ParsedConfig, roots: list[str]) -> HConfig:
     return hc
 
 
-def _hc_paths(node: HConfig | object, parents: Path_ = ()) -> Iterator[Path_]:
-    for child in node.children:   # type: ignore[attr-defined]
+def _hc_paths(node: Any, parents: Path_ = ()) -> Iterator[Path_]:
+    for child in node.children:
         path = (*parents, child.text)
         yield path
         if child.children:

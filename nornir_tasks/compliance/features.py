@@ -22,7 +22,7 @@ Adding a platform or feature is a change to :data:`FEATURES` only. A test checks
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -220,7 +220,7 @@ class FeatureMatcher:
         return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(platform: Platform | str) -> FeatureMatcher:
     """The (cached) matcher of a platform."""
     return FeatureMatcher(features_for(platform))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -30,7 +30,7 @@ MAX_FILE = 16 * 1024 * 1024
 MAX_FILES = 20_000
 
 _ECHO = re.compile(r"^(?:\S+[#>]\s*(?:show|sh|display|dis)\s.*|<[^>\s]+>\s*(?:display|dis)\s.*|\[[^\]\s]+\]\s*.*|"
-                   r"\S+@\S+[>#]\s*show\s.*|\s*-+\s*More\s*-+\s*|\S+[#>]\s*)$", re.I)
+                   r"\S+@\S+[>#]\s*show\s.*|\s*-+\s*More\s*-+\s*|\S+[#>]\s*)$", re.IGNORECASE)
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -59,15 +59,15 @@ def clean_output(text: str) -> str:
 
 def _when(value: Any, where: str) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime.combine(value, time(12, 0), tzinfo=timezone.utc)
+        return datetime.combine(value, time(12, 0), tzinfo=UTC)
     try:
         parsed = datetime.fromisoformat(str(value))
     except ValueError as exc:
         raise ComplianceError(f"{where}: collected_at {value!r} is not a date (YYYY-MM-DD)", code="CMP-003",
                               hint="write the collection date as YYYY-MM-DD") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _manifest(text: str, where: str) -> tuple[datetime | None, dict[str, datetime]]:
@@ -106,7 +106,7 @@ def load_bundle(path: str | Path, inv: Inventory) -> Bundle:
         for p in sorted(src.rglob("*")):
             if p.is_file():
                 entries.append((str(p.relative_to(src)), p.read_bytes(),
-                                datetime.fromtimestamp(p.stat().st_mtime, tz=timezone.utc)))
+                                datetime.fromtimestamp(p.stat().st_mtime, tz=UTC)))
     elif src.is_file() and zipfile.is_zipfile(src):
         with zipfile.ZipFile(src) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -117,7 +117,7 @@ def load_bundle(path: str | Path, inv: Inventory) -> Bundle:
                 if info.file_size > MAX_FILE:
                     raise ComplianceError(f"{src}:{info.filename}: larger than {MAX_FILE // 1048576} MB",
                                           code="CMP-003", hint="check the file")
-                entries.append((info.filename, zf.read(info), datetime(*info.date_time, tzinfo=timezone.utc)))
+                entries.append((info.filename, zf.read(info), datetime(*info.date_time, tzinfo=UTC)))
     elif src.exists():
         raise ComplianceError(f"{src} is neither a folder nor a zip file", code="CMP-003",
                               hint="give a folder or a .zip of configuration files named by host")

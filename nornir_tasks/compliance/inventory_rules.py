@@ -8,9 +8,10 @@ once-per-run look-ups live in :class:`RuleContext`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from nornir_tasks.inventory.validate import connected_sites, gateways_by_province
 from nornir_tasks.model import (
@@ -51,6 +52,7 @@ class RuleContext:
     devices_at: dict[str, list[Device]] = field(default_factory=dict)
     lans_at: dict[str, list[Lan]] = field(default_factory=dict)
     tslcd_allocs: list[IpAllocation] = field(default_factory=list)
+    allocs_at: dict[str, list[IpAllocation]] = field(default_factory=dict)
     _by_len: dict[tuple[int, int], dict[int, list[IpAllocation]]] = field(default_factory=dict)
     _shared: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
@@ -99,6 +101,9 @@ class RuleContext:
             lans[lan.site].append(lan)
         ctx.circuits_of, ctx.links_of, ctx.devices_at, ctx.lans_at = circ, links, at, lans
         ctx.tslcd_allocs = [a for a in inv.allocations if a.network is Network.TSLCD]
+        for a in inv.allocations:
+            if a.site:
+                ctx.allocs_at.setdefault(a.site, []).append(a)
         return ctx
 
 
@@ -155,18 +160,21 @@ def prefixes_in_allocation(ctx: RuleContext, dev: Device, params: dict[str, Any]
 
 
 def allocations_reviewed(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
-    """B3: the allocations holding the device's TSLCD prefixes were reviewed within ``days`` (365)."""
+    """B3: the allocations of the device's site and those holding its TSLCD prefixes were reviewed within
+    ``days`` (365)."""
     limit = ctx.today - timedelta(days=int(params.get("days", 365)))
+    mine = list(ctx.allocs_at.get(dev.site, ()))
+    for _itf, net in _tslcd_prefixes(ctx, dev):
+        mine.extend(ctx.covering(net))
     out = []
     seen: set[Any] = set()
-    for _itf, net in _tslcd_prefixes(ctx, dev):
-        for a in ctx.covering(net):
-            if a.prefix in seen:
-                continue
-            seen.add(a.prefix)
-            if a.last_review < limit:
-                out.append(Outcome("fail", f"allocation {a.prefix} ({a.agency}) was last reviewed on "
-                                           f"{a.last_review.isoformat()}"))
+    for a in mine:
+        if a.prefix in seen:
+            continue
+        seen.add(a.prefix)
+        if a.last_review < limit:
+            out.append(Outcome("fail", f"allocation {a.prefix} ({a.agency}) was last reviewed on "
+                                       f"{a.last_review.isoformat()}"))
     return out
 
 

@@ -11,8 +11,8 @@ compliant loses its old files, so a stale remediation can never be pushed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from nornir_tasks.fileio import write_if_changed
 

@@ -24,7 +24,7 @@ import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
 
@@ -193,8 +193,9 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
     dev = inv.devices[name]
     site = inv.sites[dev.site]
     plat = job.platform or dev.platform
-    base = dict(name=name, site=site.id, site_name=site.name, province=site.province_code, region=site.region.value,
-                level=site.level.value, role=dev.role.value, platform=plat.value)
+    base: dict[str, Any] = {"name": name, "site": site.id, "site_name": site.name, "province": site.province_code,
+                            "region": site.region.value, "level": site.level.value, "role": dev.role.value,
+                            "platform": plat.value}
     if site.status in _OUT_OF_SERVICE:
         return DeviceResult(**base, state=DeviceState.NOT_APPLICABLE,
                             reason=f"site {site.id} is {site.status.value}, not in service"), None
@@ -291,11 +292,11 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
     elif waived:
         state, reason = DeviceState.WAIVED, f"{len(waived)} finding(s) waived: " + ", ".join(sorted({f.rule for f in waived}))
     else:
-        due = [f for f in findings if f.status == "due"]
+        dues = [f.due_by for f in findings if f.status == "due" and f.due_by is not None]
         state = DeviceState.COMPLIANT
         reason = "as intended and as the baseline requires"
-        if due:
-            reason += f"; {len(due)} finding(s) due by {min(f.due_by for f in due if f.due_by).isoformat()}"
+        if dues:
+            reason += f"; {len(dues)} finding(s) due by {min(dues).isoformat()}"
     if state is not DeviceState.NON_COMPLIANT:
         remediation = None       # only non-compliant devices get a remediation to push
     if source == "offline":
@@ -353,6 +354,9 @@ def run_compliance(settings: Settings, inv: Inventory, names: list[str],
         size = max(50, len(names) // (workers * 4))
         chunks = [names[i:i + size] for i in range(0, len(names), size)]
         _FORKED["job"] = job
+        import gc
+
+        gc.freeze()     # keep the shared inventory out of the children's garbage collector (fewer copied pages)
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 parts = pool.map(_chunk, [(c, {n: running[n] for n in c if n in running},
@@ -360,9 +364,10 @@ def run_compliance(settings: Settings, inv: Inventory, names: list[str],
                 results = [r for part in parts for r in part]
         finally:
             _FORKED.clear()
+            gc.unfreeze()
     else:
         results = [_check_device(job, n, running.get(n), intended.get(n)) for n in names]
-    taken = now or datetime.now(timezone.utc)
+    taken = now or datetime.now(UTC)
     cur = baselines.current_version(today)
     return ComplianceRun(
         run_id=taken.strftime("%Y%m%dT%H%M%S%fZ"), taken_at=taken, today=today, only=only,

@@ -11,7 +11,7 @@ The rules are data, per platform; an empty rule set is refused (a scrubber that 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from nornir_tasks.errors import BackupError
 from nornir_tasks.model import Platform
@@ -58,18 +58,18 @@ SECRET_RULES: dict[Platform, tuple[str, ...]] = {
 }
 
 #: Every secret rule's line contains one of these words; other lines are left alone (fast path).
-_HINT = re.compile(r"^.*(?:secret|password|key|community|cipher|simple|auth|priv).*$", re.M | re.I)
+_HINT = re.compile(r"^.*(?:secret|password|key|community|cipher|simple|auth|priv).*$", re.MULTILINE | re.IGNORECASE)
 
 _TOKENS = re.compile(r"<secret:[A-Za-z0-9_]+>|<removed>|<redacted>")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(platform: Platform) -> tuple[re.Pattern[str], ...]:
     rules = SECRET_RULES.get(platform, ())
     if not rules:
         raise BackupError(f"no secret-masking rules for platform {platform.value}", code="BKP-001",
                           hint="add the platform's patterns to SECRET_RULES in nornir_tasks/compliance/secrets.py")
-    return tuple(re.compile(r, re.M) for r in rules)
+    return tuple(re.compile(r, re.MULTILINE) for r in rules)
 
 
 def _repl(m: re.Match[str]) -> str:

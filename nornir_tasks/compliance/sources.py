@@ -12,8 +12,7 @@ intended configs from the render stage's output, rendered in-process when a file
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 from nornir_tasks.backup.store import BackupStore
 from nornir_tasks.compliance.run import RunningConfig, Unreachable
@@ -39,7 +38,7 @@ def read_running(settings: Settings, names: list[str]) -> dict[str, RunningConfi
             continue
         when = entry.collected_at if entry is not None else None
         if when is None:
-            when = datetime.fromtimestamp(store.path(name).stat().st_mtime, tz=timezone.utc)
+            when = datetime.fromtimestamp(store.path(name).stat().st_mtime, tz=UTC)
         out[name] = RunningConfig(text=text, collected_at=when, source="backup")
     return out
 

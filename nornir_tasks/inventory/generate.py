@@ -503,7 +503,10 @@ class _Province:
     # -- the province ---------------------------------------------------------------------------------------
     def build(self) -> None:
         prov, rng = self.prov, self.rng
-        review = lambda: _review(rng, self.as_of)  # noqa: E731 - short local helper
+
+        def review() -> str:
+            return _review(rng, self.as_of)
+
         agency_cbd = "Cục Bưu điện Trung ương"
         agency_vnpt = f"VNPT {prov.short} (mạng truy nhập cấp II)"
         cap = self.capital
@@ -515,7 +518,7 @@ class _Province:
                    self._fill("Sở Khoa học và Công nghệ {u} {p}"), "province", "provincial_centre", "active", cap,
                    "I", self._fill("Trung tâm Chuyển đổi số {u} {p}"),
                    (cap.lat + rng.uniform(-0.01, 0.01), cap.lon + rng.uniform(-0.01, 0.01)), email=True)
-        ip, cidr = self._mgmt()
+        ip, gw_mgmt = self._mgmt()
         spec = self.gw_spec
         self.gw = self._device(self.gw_name, spec, centre_id, "gateway", [], ip, self._loopback(), 65000 + self.p)
         gw_itfs: list[dict[str, Any]] = self.gw["data"]["interfaces"]
@@ -594,6 +597,8 @@ class _Province:
                               firewall=rng.random() < 0.85, switch_p=0.9, access_p=0.85 if urban else 0.05,
                               status=status, bandwidth=_pick(rng, BANDWIDTH[commune.mountainous]),
                               mountainous=commune.mountainous)
+
+        gw_itfs.append(self._mgmt_itf(spec, gw_mgmt))   # management last, like the sample
 
         # the groups that carry this province's AAA servers and management ACL
         self.out.groups[f"province__{self.pc}"] = {"data": {
@@ -718,8 +723,7 @@ def _centres(keys: list[str], seed: int, out: _Out, geo: Geography) -> dict[str,
     rng = random.Random(f"govnet:{seed}:central")
     pes: dict[str, dict[str, Any]] = {}
     n = 0
-    for key in CENTRES:
-        label, pcode, main, backup, prefix = CENTRES[key]
+    for key, (label, pcode, main, backup, prefix) in CENTRES.items():
         # draw for every centre so that a province-scope run gets the same people and numbers
         people = [_person(rng) for _ in range(2)]
         phones = [_phone(rng, PROVINCE_ABBR[pcode][1]) for _ in range(2)]

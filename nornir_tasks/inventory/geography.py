@@ -161,7 +161,7 @@ def load_geography(data_dir: Path | None = None) -> Geography:
         for row in rows:
             olds = sorted(preds.get((pkey, row[11]), []))
             old_provs = Counter(o.split("_", 1)[0] for o in olds)
-            regions = Counter()
+            regions: Counter[str] = Counter()
             for prov, n in old_provs.items():
                 if prov in region_of_old:
                     regions[region_of_old[prov].value] += n
@@ -170,14 +170,14 @@ def load_geography(data_dir: Path | None = None) -> Geography:
             computed.append((row, Region(best) if best else None, tuple(sorted(old_provs)), districts))
         majority = _majority(Counter(r.value for _, r, _, _ in computed if r is not None)) or Region.DBSH.value
         communes = []
-        for row, region, old_provs, districts in computed:
+        for row, region, old_keys, districts in computed:
             if region is None:
                 fallbacks += 1
             communes.append(Commune(
                 code=row[7], name=_nfc(row[8]), short=_nfc(row[9]), kind=_nfc(row[10]), province_code=pcode,
                 lat=float(row[12]), lon=float(row[13]), area_km2=float(row[14] or 0.0),
                 region=region or Region(majority), region_fallback=region is None,
-                legacy_provinces=old_provs, legacy_districts=districts))
+                legacy_provinces=old_keys, legacy_districts=districts))
         provinces[pcode] = Province(code=pcode, name=_nfc(first[1]), short=_nfc(first[2]), key=pkey,
                                     short_key=first[4], lat=float(first[5]), lon=float(first[6]),
                                     communes=tuple(communes))

@@ -195,21 +195,27 @@ def _overlaps_sorted(items: Iterable[tuple[IPNet, Any]]) -> list[tuple[tuple[IPN
     """Pairs of overlapping networks (a sweep over networks sorted by first address)."""
     found = []
     for version in (4, 6):
-        ordered = sorted((it for it in items if it[0].version == version),
-                         key=lambda it: (int(it[0].network_address), -it[0].prefixlen))
-        active: list[tuple[IPNet, Any]] = []
-        for item in ordered:
-            start = int(item[0].network_address)
-            active = [a for a in active if int(a[0].broadcast_address) >= start]
+        # speed: first and last address as plain ints, computed once per network
+        keyed = []
+        for it in items:
+            net = it[0]
+            if net.version == version:
+                start, plen = int(net.network_address), net.prefixlen
+                keyed.append((start, -plen, start + (1 << (net.max_prefixlen - plen)) - 1, it))
+        keyed.sort(key=lambda k: (k[0], k[1]))
+        active: list[tuple[int, tuple[IPNet, Any]]] = []
+        for start, _, last, item in keyed:
+            active = [a for a in active if a[0] >= start]
             for a in active:
-                found.append((a, item))
-            active.append(item)
+                found.append((a[1], item))
+            active.append((last, item))
     return found
 
 
 def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
     pairs = _pairs(inv) | ctx.raw_pairs
     by_addr: dict[Any, list[tuple[str, str, int]]] = defaultdict(list)
+    ip_of: dict[tuple[int, int], Any] = {}    # (version, address) -> the first interface holding it
     by_net: dict[IPNet, list[tuple[str, str, int]]] = defaultdict(list)
     for dev in inv.devices.values():
         for i, itf in enumerate(dev.interfaces):
@@ -217,14 +223,23 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
                 addr = getattr(itf, fam)
                 if addr is None:
                     continue
-                by_addr[addr.ip].append((dev.name, itf.name, i))
+                key = (addr.version, int(addr))   # speed: addr.ip would build (and hash) a new object
+                users = by_addr[key]
+                if not users:
+                    ip_of[key] = addr
+                users.append((dev.name, itf.name, i))
                 if addr.network.prefixlen < addr.max_prefixlen:
                     by_net[addr.network].append((dev.name, itf.name, i))
         if dev.loopback_ipv4 is not None:
-            by_addr[dev.loopback_ipv4.ip].append((dev.name, "loopback", -1))
+            key = (4, int(dev.loopback_ipv4))
+            users = by_addr[key]
+            if not users:
+                ip_of[key] = dev.loopback_ipv4
+            users.append((dev.name, "loopback", -1))
 
-    for ip, users in by_addr.items():
+    for key, users in by_addr.items():
         if len(users) > 1:
+            ip = ip_of[key].ip
             first = users[0]
             for dev_name, itf_name, i in users[1:]:
                 path = ("data", "interfaces", i, "ipv4" if ip.version == 4 else "ipv6") if i >= 0 else ("data", "loopback_ipv4")

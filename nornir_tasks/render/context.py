@@ -98,6 +98,25 @@ class InterfaceView:
         return interface_description(self.itf, self.circuit, self.link, self.peer_device)
 
 
+def loopback_views(device: Device, interfaces: list[InterfaceView], name: str) -> list[InterfaceView]:
+    """``[view]`` of a loopback interface ``name`` carrying ``device.loopback_ipv4``; ``[]`` when the device has
+    no loopback address or the inventory already lists a loopback interface. A list, so templates can write
+    ``interfaces + loopback_views(device, interfaces, "lo")``.
+
+    Examples:
+        >>> d = Device(name="r1", hostname="10.0.0.1", platform="frr", site="s", role="ce_router",
+        ...            loopback_ipv4="10.255.0.1/32")
+        >>> [(v.name, str(v.ipv4), v.lab_name) for v in loopback_views(d, [], "lo")]
+        [('lo', '10.255.0.1/32', 'lo')]
+    """
+    if device.loopback_ipv4 is None or any(v.itf.kind is InterfaceKind.LOOPBACK for v in interfaces):
+        return []
+    itf = Interface.model_construct(name=name, kind=InterfaceKind.LOOPBACK, zone=None, vlan=None,
+                                    ipv4=device.loopback_ipv4, ipv6=None, vrf=None, description=None, enabled=True,
+                                    mtu=None, ospf_cost=None)
+    return [InterfaceView(itf, lab_name=name)]
+
+
 def interface_description(itf: Interface, circuit: Circuit | None, link: Link | None, peer: str | None) -> str | None:
     """Description of an interface: circuit id, role, bandwidth and peer; link id and peer; else the inventory's.
 

@@ -187,4 +187,6 @@ def registry() -> dict[str, Callable[..., Any]]:
 
 
 def globals_() -> dict[str, Callable[..., Any]]:
-    return {"secret": secret}
+    from nornir_tasks.render.context import loopback_views
+
+    return {"secret": secret, "loopback_views": loopback_views}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from nornir_tasks.compliance.run import STATE_VI, ComplianceRun
@@ -19,7 +20,7 @@ FINDING_COLUMNS = ["device", "site", "province", "rule", "title", "kind", "sever
 FEATURE_COLUMNS = ["device", "platform", "feature", "compliant", "missing", "extra", "order_differs"]
 
 
-def _text(header: list[str], rows: list[list[object]]) -> str:
+def _text(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)

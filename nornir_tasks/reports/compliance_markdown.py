@@ -3,8 +3,9 @@ rules, then every device that is not compliant with its findings and missing/ext
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from nornir_tasks.compliance.run import STATE_ORDER, STATE_VI, ComplianceRun, DeviceState
 from nornir_tasks.compliance.summary import summarize

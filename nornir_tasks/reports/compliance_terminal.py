@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nornir_tasks.compliance.run import STATE_ORDER, STATE_VI, ComplianceRun, DeviceState
@@ -15,7 +16,7 @@ STYLE = {"compliant": "green", "non_compliant": "red", "unreachable": "magenta",
 def print_summary(run: ComplianceRun, console: Console, *, limit: int = 50) -> None:
     """Totals, a table per province, and the devices that are not compliant (at most ``limit``)."""
     counts = run.counts()
-    console.print(f"Compliance {run.today.isoformat()} — baseline {run.baseline} — scope {run.only}")
+    console.print(f"Compliance {run.today.isoformat()} — baseline {escape(run.baseline)} — scope {run.only}")
     console.print("  ".join(f"[{STYLE[s.value]}]{s.value} ({STATE_VI[s]}): {counts[s.value]}[/]" for s in STATE_ORDER))
     prov = Table(title="by province", show_lines=False)
     prov.add_column("province")
@@ -33,7 +34,7 @@ def print_summary(run: ComplianceRun, console: Console, *, limit: int = 50) -> N
     for c in ("device", "site", "platform", "state", "reason"):
         t.add_column(c)
     for d in attention[:limit]:
-        t.add_row(d.name, d.site, d.platform, f"[{STYLE[d.state.value]}]{d.state.value}[/]", d.reason)
+        t.add_row(escape(d.name), escape(d.site), d.platform, f"[{STYLE[d.state.value]}]{d.state.value}[/]", escape(d.reason))
     console.print(t)
     if len(attention) > limit:
         console.print(f"… and {len(attention) - limit} more (see the reports)")

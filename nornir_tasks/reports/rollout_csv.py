@@ -17,16 +17,16 @@ CSV_COLUMNS = ("plan", "target", "target_title", "group_by", "group", "group_lab
 
 
 def _header(lang: Lang) -> list[str]:
-    names = {"plan": label("plan", lang), "target": label("target", lang), "target_title": label("target", lang),
-             "group_by": "group_by", "group": "group", "group_label": "group_label",
-             "numerator": label("numerator", lang), "denominator": label("denominator", lang),
-             "share": label("share", lang) + " (%)", "threshold_kind": "threshold_kind",
-             "threshold": label("threshold", lang), "expected": label("expected", lang),
-             "deadline": label("deadline", lang), "as_of": label("as_of", lang), "status": "status",
-             "status_label": label("status", lang), "illustrative": label("illustrative", lang),
-             "reported_only": label("reported_only", lang), "source": label("source", lang)}
-    # machine keys stay in the first header row's parentheses so programs can still find a column
-    return [f"{names[c]} [{c}]" if names[c] != c else c for c in CSV_COLUMNS]
+    """Headers in the chosen language, each with its stable machine key in brackets.
+
+    Examples:
+        >>> _header("vi")[:3]
+        ['Kế hoạch [plan]', 'Mục tiêu [target]', 'Tên mục tiêu [target_title]']
+    """
+    names = {c: label(c, lang) for c in CSV_COLUMNS}
+    names.update({"share": label("share", lang) + " (%)", "status": label("status", lang),
+                  "status_label": label("status", lang) + f" ({lang})"})
+    return [f"{names[c]} [{c}]" for c in CSV_COLUMNS]
 
 
 def target_rows(t: TargetScore, lang: Lang) -> list[list[Any]]:

@@ -16,6 +16,7 @@ from nornir_tasks.reports.rollout_json import to_json
 from nornir_tasks.reports.rollout_xlsx import to_xlsx
 from nornir_tasks.rollout.i18n import Lang
 from nornir_tasks.rollout.scoring import RolloutResult
+from nornir_tasks.rollout.service import gc_paused
 
 FILES = ("dashboard.html", "rollout.xlsx", "rollout.csv", "rollout.json")
 
@@ -53,8 +54,9 @@ def write_reports(result: RolloutResult, out_dir: str | Path, lang: Lang = "en")
     """Write every report file; return file name → path."""
     out = Path(out_dir)
     paths = {name: out / name for name in FILES}
-    write_if_changed(paths["dashboard.html"], to_html(result, lang))
-    write_bytes_if_changed(paths["rollout.xlsx"], to_xlsx(result, lang))
-    write_if_changed(paths["rollout.csv"], to_csv(result, lang))
-    write_if_changed(paths["rollout.json"], to_json(result, lang))
+    with gc_paused():
+        write_if_changed(paths["dashboard.html"], to_html(result, lang))
+        write_bytes_if_changed(paths["rollout.xlsx"], to_xlsx(result, lang))
+        write_if_changed(paths["rollout.csv"], to_csv(result, lang))
+        write_if_changed(paths["rollout.json"], to_json(result, lang))
     return paths

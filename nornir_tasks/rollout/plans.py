@@ -224,6 +224,8 @@ class ResolvedTarget:
     deadline: dt.date
     params: Params | None
     file: str
+    index: int = 0                      # position in the plan's targets (for line look-ups)
+    path: Path | None = None            # the plan file
 
     @property
     def key(self) -> str:
@@ -235,6 +237,12 @@ class PlanSet:
     plans: list[Plan] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)           # plan id → file name
     findings: list[Finding] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)          # plan id → file path
+
+    def line_of(self, plan_id: str, key_path: PathKey) -> int | None:
+        """Line of a value in a plan's file (None when the plan did not come from a file)."""
+        path = self.paths.get(plan_id)
+        return Locator(path).line(key_path) if path is not None else None
 
     def targets(self, plan_id: str | None = None) -> list[ResolvedTarget]:
         out = []
@@ -242,10 +250,11 @@ class PlanSet:
             if plan_id is not None and plan.id != plan_id:
                 continue
             phases = {p.id: p.deadline for p in plan.phases}
-            for t in plan.targets:
+            for i, t in enumerate(plan.targets):
                 deadline = t.deadline or phases[t.phase or ""]
                 params = parse_params(t.metric, t.params) if t.metric else None
-                out.append(ResolvedTarget(plan, t, deadline, params, self.files.get(plan.id, "")))
+                out.append(ResolvedTarget(plan, t, deadline, params, self.files.get(plan.id, ""), i,
+                                          self.paths.get(plan.id)))
         return out
 
     def get(self, plan_id: str) -> Plan:
@@ -433,6 +442,7 @@ def load_plans(folder: str | Path) -> PlanSet:
             continue
         out.plans.append(plan)
         out.files[plan.id] = label
+        out.paths[plan.id] = path
     if not out.plans and not out.findings:
         out.findings.append(Finding(code="RLT-001", severity=Severity.ERROR, file=str(folder),
                                     message="no plan files (*.yaml) in the plans folder",

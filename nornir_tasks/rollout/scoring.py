@@ -408,8 +408,9 @@ def _roles_by_site(data: MetricData) -> dict[str, set[str]]:
 # Scoring plans
 # ---------------------------------------------------------------------------------------------------------
 def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None = None,
-          history: dict[str, list[TrendPoint]] | None = None) -> RolloutResult:
-    """Score every target of every plan (or of ``plan_id``) at ``as_of``."""
+          history: dict[str, list[TrendPoint]] | None = None, with_sites: bool = True) -> RolloutResult:
+    """Score every target of every plan (or of ``plan_id``) at ``as_of``; ``with_sites=False`` leaves out the
+    per-site table (the map and the workbook need it, the status command does not)."""
     if plan_id is not None:
         plans.get(plan_id)
     scopes = _ScopeCache(data)
@@ -420,14 +421,17 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
     for rt in plans.targets(plan_id):
         outcomes: dict[str, str] = {}
         ts = score_target(rt, data, as_of, history=(history or {}).get(rt.key, ()), scopes=scopes,
-                          outcomes_out=outcomes)
+                          outcomes_out=outcomes if with_sites else None)
         for sid, st in outcomes.items():
             states[sid][rt.key] = st
         by_plan[rt.plan.id].append(ts)
         for w in ts.warnings:
             if w == "warn_empty_scope":
+                scope_path = ("targets", rt.index, "scope") if "scope" in rt.target.model_fields_set else (
+                    "targets", rt.index)
                 warnings.append(Finding(code="RLT-005", severity=Severity.WARNING, file=rt.file,
-                                        field=f"targets.{rt.target.id}.scope",
+                                        line=plans.line_of(rt.plan.id, scope_path),
+                                        field=f"targets[{rt.index}]" + (".scope" if len(scope_path) == 3 else ""),
                                         message=f"target {rt.key}: no site of the inventory is in its scope",
                                         hint="check the scope, or the inventory (--inventory) it is measured on"))
     for plan in plans.plans:
@@ -437,8 +441,8 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
                                          file=plans.files.get(plan.id, ""), targets=by_plan[plan.id]))
     keys = [t.key for p in plan_scores for t in p.targets]
     cmap = communes()
-    rows = []
-    for site in sorted(data.inventory.sites.values(), key=lambda s: s.id):
+    rows: list[SiteRow] = []
+    for site in scopes.sites if with_sites else ():
         lat = lon = None
         if site.coordinates is not None:
             lat, lon = site.coordinates.lat, site.coordinates.lon

@@ -1,26 +1,35 @@
 """The backup task: collect one device's running config and return it sanitized.
 
-NAPALM ``get_config`` where the platform has a NAPALM driver (``napalm_frr`` for FRR), netmiko with the
-platform table's ``backup_command`` otherwise. The raw text never leaves this function: the payload holds the
+NAPALM ``get_config`` where the platform's NAPALM driver speaks SSH through netmiko and returns the same text
+as the platform's ``backup_command`` (``frr`` — our napalm_frr — and ``ios``), so the host-key policy and the
+sanitizer rules apply unchanged; netmiko with the platform table's ``backup_command`` otherwise (NAPALM's junos
+driver goes through NETCONF and returns curly-brace text, eos through eAPI over HTTPS). The raw text never leaves this function: the payload holds the
 sanitized config only, so nothing Nornir prints or stores can carry a secret.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from datetime import datetime, timezone
+from typing import Any, Literal
 
 from nornir.core.task import Result, Task
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.backup.sanitize import sanitize
-from nornir_tasks.devices import KnownHosts, SecretValues
+from nornir_tasks.backup.store import BackupStore, Collected, RunSummary, is_stale
+from nornir_tasks.devices import KnownHosts, SecretValues, credentials, known_hosts_path
 from nornir_tasks.errors import DeviceError
 from nornir_tasks.model import Platform
 from nornir_tasks.platforms import info
+from nornir_tasks.settings import Settings
 from nornir_tasks.tasks.connect import open_device
 
 logger = logging.getLogger(__name__)
+
+
+#: NAPALM drivers whose get_config runs over netmiko/SSH and prints what the platform's backup_command prints.
+NAPALM_OVER_SSH = frozenset({"frr", "ios"})
 
 
 class BackupPayload(BaseModel):
@@ -51,7 +60,7 @@ def backup_config(task: Task, known: KnownHosts, timeout: float = 10.0,
     host = task.host
     platform = Platform(host.platform)
     row = info(platform)
-    method: Literal["napalm", "netmiko"] = "napalm" if row.napalm_driver else "netmiko"
+    method: Literal["napalm", "netmiko"] = "napalm" if row.napalm_driver in NAPALM_OVER_SSH else "netmiko"
     try:
         conn = open_device(task, method, known, timeout)
         if method == "napalm":
@@ -73,3 +82,71 @@ def backup_config(task: Task, known: KnownHosts, timeout: float = 10.0,
                             lines=clean.text.count("\n"), secrets_removed=clean.secrets_removed,
                             volatile_removed=clean.volatile_removed)
     return Result(host=host, result=payload, changed=False)
+
+
+class HostBackup(BaseModel):
+    """One row of a backup run's report."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str
+    status: Literal["ok", "unreachable"]
+    stale: bool
+    changed: bool
+    platform: str
+    method: Literal["napalm", "netmiko"] | None = None
+    lines: int | None = None
+    secrets_removed: int | None = None
+    collected_at: datetime | None = None
+    path: str
+    error: str | None = None
+
+
+class BackupReport(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    summary: RunSummary
+    hosts: tuple[HostBackup, ...]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.summary.unreachable)
+
+
+def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | None = None) -> BackupReport:
+    """Back up ``names`` over ``nr`` (a Nornir object), record the run in the store, and report per host.
+
+    Every selected host gets a row: hosts that failed (or were skipped) are ``unreachable`` and keep their last
+    backup; ``stale`` says the last good backup is older than ``settings.backup_max_age_days``.
+    """
+    from nornir_tasks.runner import run_stage
+
+    _, password = credentials(settings)
+    secrets = SecretValues([password, settings.credential("enable_secret")])
+    store = BackupStore(settings.resolve(settings.state_dir))
+    known = KnownHosts(known_hosts_path(settings))
+    outcomes = run_stage(nr, backup_config, known=known, timeout=settings.connect_timeout, known_secrets=secrets)
+    collected: list[Collected] = []
+    payloads: dict[str, BackupPayload] = {}
+    for name in names:
+        out = outcomes.get(name)
+        platform = nr.inventory.hosts[name].platform or ""
+        if out is not None and not out.failed and isinstance(out.result, BackupPayload):
+            payloads[name] = out.result
+            collected.append(Collected(host=name, platform=platform, text=out.result.text))
+        else:
+            error = out.error if out is not None else "skipped: no result from this host"
+            collected.append(Collected(host=name, platform=platform, error=error))
+    summary = store.record(collected, now=now)
+    index = store.index()
+    now = now or datetime.now(timezone.utc)
+    rows = []
+    for name in names:
+        entry = index[name]
+        p = payloads.get(name)
+        rows.append(HostBackup(
+            host=name, status=entry.status, stale=is_stale(entry, settings.backup_max_age_days, now),
+            changed=name in summary.changed, platform=entry.platform, method=p.method if p else None,
+            lines=p.lines if p else None, secrets_removed=p.secrets_removed if p else None,
+            collected_at=entry.collected_at, path=str(store.path(name)), error=entry.error))
+    return BackupReport(summary=summary, hosts=tuple(rows))

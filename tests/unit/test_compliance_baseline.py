@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
-from nornir_tasks.compliance.baseline import BaselineFile, BaselineSet, OverlayFile, Rule, Scope, load_baselines
+from nornir_tasks.compliance.baseline import (
+    BaselineFile,
+    BaselineSet,
+    OverlayFile,
+    Rule,
+    Scope,
+    load_baselines,
+)
 from nornir_tasks.compliance.run import DeviceState, RunningConfig, Unreachable, run_compliance
 from nornir_tasks.compliance.waivers import Waiver, WaiverRegister, load_waivers
 from nornir_tasks.errors import CATALOG, ComplianceError
@@ -19,7 +26,7 @@ from nornir_tasks.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "compliance" / "frr"
 TODAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 FRR = "lcu-sin-ho-ce01"          # commune CE router, FRR, province 12, region TDMNPB
 
 
@@ -46,14 +53,14 @@ def texts(case: str) -> tuple[str, str]:
     return (FIX / case / "intended.cfg").read_text(), (FIX / case / "running.cfg").read_text()
 
 
-def check(settings, inv, baselines, running, intended=None, waivers=WaiverRegister(), today=TODAY, only="all"):
+def check(settings, inv, baselines, running, intended=None, waivers=None, today=TODAY, only="all"):
     return run_compliance(settings, inv, [FRR], running, intended or {}, today, baselines=baselines,
-                          waivers=waivers, only=only, now=NOW)
+                          waivers=waivers or WaiverRegister(), only=only, now=NOW)
 
 
 # -- versions and grace ------------------------------------------------------------------------------------
 def test_new_rule_is_due_until_its_grace_ends_then_fails(settings, inv):
-    intended, running = texts("ospf_drift")
+    _, running = texts("ospf_drift")
     # the drifted router lacks 'log syslog'; the rule arrives in version 2 (effective 2026-10-01, 90 days grace)
     bs = BaselineSet((base(), base(ntp_rule(), version="2", effective=date(2026, 10, 1), grace=90, extends="1")))
     run = check(settings, inv, bs, {FRR: RunningConfig(text=running, collected_at=NOW)}, today=TODAY, only="all")
@@ -122,7 +129,7 @@ def test_waiver_covers_until_expiry_then_counts_again(settings, inv):
                                expires=date(2026, 12, 31)),))
     d = check(settings, inv, bs, {FRR: RunningConfig(text=running, collected_at=NOW)}, waivers=w).devices[0]
     assert d.state is DeviceState.WAIVED and d.findings[0].waiver.approver == "Sở KH&CN"
-    d2 = check(settings, inv, bs, {FRR: RunningConfig(text=running, collected_at=datetime(2027, 1, 1, tzinfo=timezone.utc))},
+    d2 = check(settings, inv, bs, {FRR: RunningConfig(text=running, collected_at=datetime(2027, 1, 1, tzinfo=UTC))},
                waivers=w, today=date(2027, 1, 1)).devices[0]
     assert d2.state is DeviceState.NON_COMPLIANT and d2.findings[0].status == "fail"
 
@@ -202,7 +209,6 @@ def test_out_of_service_site_is_not_applicable(settings, inv):
 
 def test_parallel_run_gives_the_same_result(settings, inv):
     intended, running = texts("ospf_drift")
-    names = [FRR] * 1
     bs = BaselineSet((base(ntp_rule()),))
     many = {n: RunningConfig(text=running, collected_at=NOW) for n in inv.devices}
     ints = {n: intended for n in inv.devices}

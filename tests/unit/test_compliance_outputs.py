@@ -7,7 +7,7 @@ import io
 import json
 import unicodedata
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ from nornir_tasks.store import connect
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "compliance"
 TODAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 SECRET_HASH = "$9$oNguHz1xvBkT0E"
 
 
@@ -159,7 +159,7 @@ def test_markdown_and_html_reports(run):
 def test_snapshot_and_trend_and_rollout_view(tmp_path: Path, run):
     conn = connect(tmp_path)
     save_run(conn, run)
-    later = run.model_copy(update={"run_id": "later", "taken_at": datetime(2026, 11, 26, tzinfo=timezone.utc)})
+    later = run.model_copy(update={"run_id": "later", "taken_at": datetime(2026, 11, 26, tzinfo=UTC)})
     save_run(conn, later, source="offline")
     rows = trend(conn)
     assert [r["id"] for r in rows] == [run.run_id, "later"]

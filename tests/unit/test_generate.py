@@ -62,7 +62,7 @@ def test_different_seed_gives_a_different_network(lai_chau, tmp_path: Path) -> N
     # the geography does not depend on the seed: the same sites exist, only their mix differs
     a = yaml_rs.loads((first / "sites.yaml").read_text(encoding="utf-8"))
     b = yaml_rs.loads((other / "sites.yaml").read_text(encoding="utf-8"))
-    communes = lambda sites: {s["commune_code"] for s in sites.values() if s["level"] == "commune"}  # noqa: E731
+    communes = lambda sites: {s["commune_code"] for s in sites.values() if s["level"] == "commune"}
     assert communes(a) == communes(b)
 
 

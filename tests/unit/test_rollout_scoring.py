@@ -133,6 +133,7 @@ def test_empty_scope_is_a_warning_not_a_division_by_zero():
     assert (t.numerator, t.denominator, t.share) == (0, 0, None)
     assert [w.code for w in res.warnings] == ["RLT-005"]
     assert "no site of the inventory" in res.warnings[0].message and res.warnings[0].file == "plans/p.yaml"
+    assert res.warnings[0].field == "targets[0].scope"
 
 
 def test_groups_by_province_region_level():
@@ -234,3 +235,28 @@ def test_record_replaces_the_same_date(tmp_path):
     assert record(conn, [t]) == 1
     assert record(conn, [t]) == 1
     assert len(load_history(conn)["p/c"]) == 1
+
+
+def test_empty_scope_warning_names_the_line_of_the_scope(tmp_path):
+    from nornir_tasks.rollout.plans import load_plans
+
+    (tmp_path / "hcm.yaml").write_text(
+        "id: hcm\n"
+        "title: {vi: Kế hoạch TP.HCM, en: HCMC plan}\n"
+        "instrument: {number: 1/2025}\n"
+        "start: 2025-01-01\n"
+        "targets:\n"
+        "  - id: connected\n"
+        "    title: {vi: Kết nối, en: Connected}\n"
+        "    metric: site_connected\n"
+        "    scope:\n"
+        "      provinces: ['79']\n"
+        "    threshold: {share: 100}\n"
+        "    deadline: 2025-12-31\n"
+        "    source: test\n", encoding="utf-8")
+    ps = load_plans(tmp_path)
+    assert ps.findings == []
+    res = score(ps, MetricData.build(tiny()), START)
+    (w,) = res.warnings
+    assert (w.code, w.line, w.field) == ("RLT-005", 9, "targets[0].scope")
+    assert w.sentence().startswith(f"[RLT-005] {tmp_path.name}/hcm.yaml:9 targets[0].scope: ")

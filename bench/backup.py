@@ -1,0 +1,163 @@
+"""Benchmark: backing up 50 lab routers — govnet's backup stage versus a plain sequential netmiko loop.
+
+The routers come from a generated inventory (``govnet inventory generate --scope province=12``, Lai Châu): a
+connected slice of N devices grown from the provincial gateway, built as a lab of real FRR routers reached over
+SSH (``govnet lab up`` without the CLI). In the same run:
+
+* ``ours`` — :func:`nornir_tasks.tasks.backup.run_backup`, i.e. what ``govnet backup --lab`` does after parsing its
+  options: Nornir's threaded runner (``num_workers`` from settings, 20), the napalm_frr driver's ``get_config``,
+  host keys checked against (and on first use added to) the known-hosts file, secret removal, one file per device,
+  the index and a git commit. Timed on a warm store (median of ``--repeat`` runs after a first, cold one, which is
+  reported as ``ours_first_run_s``: it also records every host key and creates every file);
+* ``baseline`` — a for-loop of netmiko ``ConnectHandler(device_type="cisco_ios")`` + ``show running-config`` +
+  ``disconnect`` + writing the text to a file, over the same routers, timed the same way (median).
+
+``ratio`` = baseline / ours. Goal: ≥ 3× faster than the sequential loop (the same goal as bench/lab.py's plain
+collection: govnet's extra work — sanitizing, host-key checks, git — must not eat the parallel speed-up).
+Needs root and the lab packages. The last line printed is one JSON object.
+
+Usage::
+
+    .venv/bin/python bench/backup.py [--routers 50] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import string
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from  # noqa: E402
+from nornir_tasks.errors import GovnetError  # noqa: E402
+from nornir_tasks.inventory.generate import generate  # noqa: E402
+from nornir_tasks.lab.build import bring_up  # noqa: E402
+from nornir_tasks.lab.executor import Lab, choose_port, preflight  # noqa: E402
+from nornir_tasks.lab.plan import router_address  # noqa: E402
+from nornir_tasks.model import Inventory  # noqa: E402
+from nornir_tasks.tasks.backup import run_backup  # noqa: E402
+
+WORK = ROOT / "build" / "bench" / "backup"
+GOAL_RATIO = 3.0
+
+
+def log(msg: str) -> None:
+    sys.stderr.write(f"[bench/backup] {msg}\n")
+    sys.stderr.flush()
+
+
+def connected_slice(inv: Inventory, n: int) -> list[str]:
+    """N devices grown breadth-first from the first provincial gateway along circuits and links."""
+    adj: dict[str, list[str]] = {}
+    for x in [*inv.circuits.values(), *inv.links.values()]:
+        if getattr(x, "status", None) is not None and x.status.value not in ("active", "ordered", "suspended"):
+            continue
+        adj.setdefault(x.a.device, []).append(x.z.device)
+        adj.setdefault(x.z.device, []).append(x.a.device)
+    start = next(d.name for d in inv.devices.values() if d.role.value == "gateway" and d.name in adj
+                 and not d.name.startswith("rc"))
+    seen, queue = [start], deque([start])
+    while queue and len(seen) < n:
+        for peer in adj.get(queue.popleft(), []):
+            if peer not in seen and len(seen) < n:
+                seen.append(peer)
+                queue.append(peer)
+    return seen
+
+
+def free_slot() -> int:
+    for _ in range(50):
+        slot = 100 + secrets.randbelow(150)
+        try:
+            choose_port(router_address(slot, 1), (22,))
+            return slot
+        except GovnetError:
+            continue
+    raise SystemExit("no free 127.x slot for the lab")
+
+
+def sequential(routers: list[tuple[str, str, int]], user: str, password: str, out: Path) -> float:
+    from netmiko import ConnectHandler
+
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for name, address, port in routers:
+        conn = ConnectHandler(device_type="cisco_ios", host=address, port=port, username=user, password=password,
+                              conn_timeout=20)
+        text = conn.send_command("show running-config")
+        conn.disconnect()
+        (out / f"{name}.cfg").write_text(text, encoding="utf-8")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--routers", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    preflight()
+    WORK.mkdir(parents=True, exist_ok=True)
+    inv_dir = WORK / "inventory"
+    if not (inv_dir / "hosts.yaml").exists():
+        log("generating the Lai Châu inventory")
+        generate(scope="province=12", seed=1, out=inv_dir)
+    user = "gvb" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(5))
+    password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(16))
+    os.environ["GOVNET_USERNAME"], os.environ["GOVNET_PASSWORD"] = user, password
+    lab_dir, state = WORK / "lab", WORK / "state"
+    config = WORK / "config.yaml"
+    config.write_text(json.dumps({"user_defined": {"govnet": {
+        "inventory_dir": str(inv_dir), "templates_dir": str(ROOT / "templates"), "lab_dir": str(lab_dir),
+        "state_dir": str(state), "build_dir": str(WORK / "build"), "connect_timeout": 20}}}), encoding="utf-8")
+    settings = settings_from(config, None)
+    result = inventory_from(settings)
+    names = connected_slice(result.inventory, args.routers)
+    log(f"building a lab of {len(names)} routers")
+    lab = Lab(lab_dir, "gbk")
+    try:
+        t0 = time.perf_counter()
+        lab, lab_state = bring_up(result.inventory, names, templates_dir=settings.resolve(settings.templates_dir),
+                                  lab_dir=lab_dir, user=user, password=password, tag="gbk", slot=free_slot())
+        log(f"lab up in {time.perf_counter() - t0:.1f} s")
+        routers = [(r.name, r.address, r.port) for r in lab_state.plan.routers]
+
+        def ours_once() -> tuple[float, object]:
+            nr = nornir_from(settings, result, names, lab=True)
+            start = time.perf_counter()
+            report = run_backup(settings, nr, names)
+            return time.perf_counter() - start, report
+
+        first, report = ours_once()
+        ok = len(report.summary.ok)                                     # type: ignore[attr-defined]
+        log(f"first run {first:.2f} s: {report.summary.message}")       # type: ignore[attr-defined]
+        ours_runs = [ours_once()[0] for _ in range(args.repeat)]
+        seq_runs = [sequential(routers, user, password, WORK / "sequential") for _ in range(args.repeat)]
+        ours, baseline = statistics.median(ours_runs), statistics.median(seq_runs)
+        log(f"ours {ours_runs}, sequential {seq_runs}")
+    finally:
+        problems = lab.down() if lab.state is not None else Lab(lab_dir).down()
+        if problems:
+            log("teardown left: " + "; ".join(problems))
+    ratio = baseline / ours if ours else None
+    print(json.dumps({
+        "name": "backup", "ours": round(ours, 3), "baseline": round(baseline, 3),
+        "ratio": round(ratio, 2) if ratio else None, "unit": "s",
+        "goal_met": bool(ratio and ratio >= GOAL_RATIO and ok == len(names)),
+        "routers": len(names), "ok": ok, "workers": settings.num_workers, "repeat": args.repeat,
+        "ours_first_run_s": round(first, 3), "ours_runs_s": [round(x, 3) for x in ours_runs],
+        "baseline_runs_s": [round(x, 3) for x in seq_runs],
+        "routers_per_s": round(len(names) / ours, 1), "goal_ratio": GOAL_RATIO,
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
