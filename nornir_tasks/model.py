@@ -37,6 +37,8 @@ def check_safe_text(value: str) -> str:
     """
     if not isinstance(value, str):
         raise TypeError("must be text")
+    if value.isascii() and value.isprintable():
+        return value   # speed: plain printable ASCII has no control character and is already NFC
     match = _CONTROL.search(value)
     if match:
         raise ValueError(

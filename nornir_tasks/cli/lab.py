@@ -193,7 +193,7 @@ def fault(
     settings = settings_from(config, inventory)
     preflight()
     lab = Lab(_lab_dir(settings))
-    state = lab._require()
+    state = lab.require_state()
     out = console(stderr=True)
     if link:
         if action is None:

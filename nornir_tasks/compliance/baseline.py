@@ -24,13 +24,15 @@ exactly one of:
 passed. A rule counts from the effective date of the first version that contains it (or its own
 ``introduced`` date); until ``introduced + grace_days`` a failure is reported as *due by DATE*, not as
 non-compliance. Rules of versions announced for a later date are evaluated too and always show as due, so a
-baseline bump never turns the fleet red overnight. Overlays only add rules (a province cannot weaken the
+baseline bump never turns the fleet red overnight. A rule changed in place keeps its first date: to give a
+tightened rule a new grace period, set its ``introduced`` date (or give it a new id). Overlays only add rules (a province cannot weaken the
 national baseline) and each overlay rule is limited to its province.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nornir_tasks.compliance.check import ParsedConfig
 from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome
@@ -57,6 +59,8 @@ from nornir_tasks.model import (
 )
 
 Severity = Literal["H", "M", "L"]
+#: Free text of a baseline file, normalised to NFC so Vietnamese compares and prints the same however typed.
+Text = Annotated[str, AfterValidator(lambda v: unicodedata.normalize("NFC", v))]
 
 
 class _M(BaseModel):
@@ -120,15 +124,15 @@ class ConfigCheck(_M):
 
 class Rule(_M):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$")]
-    title: str
+    title: Text
     severity: Severity
-    basis: str
+    basis: Text
     scope: Scope = Scope()
     config: dict[Platform, tuple[ConfigCheck, ...]] | None = None
     check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     introduced: date | None = None
-    hint: str = ""
+    hint: Text = ""
 
     @model_validator(mode="after")
     def _kind(self) -> Rule:
@@ -146,7 +150,7 @@ class Rule(_M):
 class BaselineFile(_M):
     baseline: str = "national"
     version: Annotated[str, Field(min_length=1)]
-    title: str = ""
+    title: Text = ""
     effective: date
     grace_days: Annotated[int, Field(ge=0)] = 90
     extends: str | None = None

@@ -358,7 +358,8 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
                         "move it up one level", file="hosts.yaml", path=(hname, "data", k), host=hname)
                 bad = True
             try:
-                dev = _DEVICE.validate_python({**{k: v for k, v in data.items() if k not in flat}, **flat})
+                dev = _DEVICE.validate_python({**{k: v for k, v in data.items() if k not in flat}, **flat}
+                                              if clash else {**data, **flat})
             except ValidationError as exc:
                 remap = {k: "" for k in ("hostname", "platform", "groups", "port", "name")}
                 remap["*"] = "data"

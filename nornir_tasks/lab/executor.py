@@ -54,6 +54,8 @@ REQUIRED: dict[str, str] = {
     "useradd": "passwd", "userdel": "passwd", "chpasswd": "passwd",
 }
 FRR_DAEMONS = ("zebra", "staticd", "ospfd", "bgpd")
+#: top-level lines frr-reload.py refuses to remove (it leaves them in place)
+UNRELOADABLE = ("password ", "enable password ", "username ")
 RUN_ROOT = Path("/run/govnet-lab")
 SSH_PORTS = (22, 2222, 2223, 2224)
 _WORKERS = 8
@@ -399,7 +401,8 @@ class Lab:
             cmd += ["-c", c]
         return run(cmd, timeout=timeout).stdout
 
-    def _require(self) -> LabState:
+    def require_state(self) -> LabState:
+        """The lab's state as on disk now (another process may have changed it); LAB-004 when no lab is up."""
         fresh = read_state(self.lab_dir)     # another process (the CLI) may have changed it
         if fresh is not None:
             self.state = fresh
@@ -654,7 +657,7 @@ class Lab:
     # -- reset, revive, faults ---------------------------------------------------------------------------
     def revive(self, name: str) -> None:
         """Start whatever of a router is not running (FRR from its saved config, lldpd); links untouched."""
-        state = self._require()
+        state = self.require_state()
         r = state.plan.router(name)
         if not netns_exists(r.netns):
             raise LabError(f"{name}: its namespace {r.netns} is gone", code="LAB-004",
@@ -669,7 +672,7 @@ class Lab:
     def reset(self, name: str) -> str:
         """Put a router back to its intended config (``frr-reload.py``), links up and daemons running;
         saves the result as its startup config. Returns frr-reload's output."""
-        state = self._require()
+        state = self.require_state()
         r = state.plan.router(name)
         self.revive(name)
         self.set_links(name, None, up=True)
@@ -683,7 +686,7 @@ class Lab:
 
     def load(self, name: str, config: Path) -> str:
         """Make a router's running config equal to ``config`` with ``frr-reload.py`` and save it."""
-        state = self._require()
+        state = self.require_state()
         r = state.plan.router(name)
         self._wait_daemons(r)
         proc = run(["nsenter", f"--uts={self._uts(r)}", "/usr/lib/frr/frr-reload.py", "--reload", "--stdout",
@@ -692,6 +695,13 @@ class Lab:
             raise LabError(f"{name}: frr-reload.py could not load {config}: "
                            f"{' '.join((proc.stderr or proc.stdout).strip().splitlines()[-1:])}", code="LAB-003",
                            hint=f"compare {config} with 'show running-config' on the router")
+        # frr-reload.py never removes some top-level lines (vty passwords, usernames): remove those by hand
+        wanted = set(config.read_text().splitlines())
+        extra = [line for line in self.vtysh(r, "show running-config").splitlines()
+                 if line.startswith(UNRELOADABLE) and line not in wanted]
+        if extra:
+            self.vtysh(r, "configure terminal", *(_negate_unreloadable(line) for line in extra), "end",
+                       "write memory")
         return proc.stdout
 
     def drift(self, names: Iterable[str]) -> dict[str, list[Drift]]:
@@ -699,7 +709,7 @@ class Lab:
         ``drift.json`` (merged with what is there). :meth:`reset` undoes it."""
         from nornir_tasks.lab.configs import seed_drift
 
-        state = self._require()
+        state = self.require_state()
         chosen = [n for n in state.plan.names() if n in set(names)]
         texts = {n: self.paths.intended(n).read_text() for n in chosen}
         drifted, drifts = seed_drift(texts, {n: state.plan.router(n).role for n in chosen})
@@ -725,7 +735,7 @@ class Lab:
 
     def links_for(self, spec: str) -> list[LabLink]:
         """Links named by ``A:B`` (two routers) or by a circuit/link id."""
-        state = self._require()
+        state = self.require_state()
         plan = state.plan
         found = [link for link in plan.links if link.id == spec]
         if not found and ":" in spec:
@@ -742,7 +752,7 @@ class Lab:
 
     def set_links(self, name: str | None, links: list[LabLink] | None, *, up: bool) -> list[str]:
         """Set links up or down at both ends (``links`` None: every link of router ``name``)."""
-        state = self._require()
+        state = self.require_state()
         plan = state.plan
         if links is None:
             links = [link for link in plan.links if name in (link.a_router, link.z_router)]
@@ -757,7 +767,7 @@ class Lab:
     def kill(self, name: str, daemon: str | None = None) -> list[int]:
         """Kill a router's FRR (watchfrr first, so nothing restarts it) and lldpd — or only one daemon,
         which watchfrr then restarts. Returns the PIDs killed."""
-        state = self._require()
+        state = self.require_state()
         r = state.plan.router(name)
         run_dir = self.paths.frr_run(r.netns)
         if daemon is not None:
@@ -783,7 +793,7 @@ class Lab:
 
     # -- status ------------------------------------------------------------------------------------------
     def daemons(self, r: LabRouter) -> dict[str, bool]:
-        state = self._require()
+        state = self.require_state()
         run_dir = self.paths.frr_run(r.netns)
         wanted = ["watchfrr", "zebra", "staticd", "ospfd"]
         if "bgpd=yes" in _read(self.paths.frr_dir(r.netns) / "daemons"):
@@ -793,7 +803,7 @@ class Lab:
         return out
 
     def router_status(self, r: LabRouter) -> "RouterStatus":
-        state = self._require()
+        state = self.require_state()
         plan = state.plan
         alive = netns_exists(r.netns)
         daemons = self.daemons(r) if alive else {}
@@ -829,7 +839,7 @@ class Lab:
             return {}
 
     def status(self) -> "LabStatus":
-        state = self._require()
+        state = self.require_state()
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             routers = list(pool.map(self.router_status, state.plan.routers))
         return LabStatus(tag=state.plan.tag, port=state.plan.port, user=state.user, start_from=state.start_from,
@@ -1033,6 +1043,19 @@ def lldp_neighbors(text: str) -> set[tuple[str, str, str]]:
 # ---------------------------------------------------------------------------------------------------------
 # small helpers
 # ---------------------------------------------------------------------------------------------------------
+def _negate_unreloadable(line: str) -> str:
+    """The command that removes a line frr-reload.py leaves alone.
+
+    Examples:
+        >>> _negate_unreloadable("password s3cret"), _negate_unreloadable("username bob nopassword")
+        ('no password', 'no username bob')
+    """
+    words = line.split()
+    if words[0] == "username":
+        return f"no username {words[1]}"
+    return "no " + " ".join(words[:2] if words[0] == "enable" else words[:1])
+
+
 def _check_user_name(user: str) -> None:
     import re
 

@@ -358,6 +358,13 @@ def to_html(result: RolloutResult, lang: Lang = "en") -> str:
               f'<b id="as-of">{_e(fmt_date(result.as_of, lang))}</b> · {len(result.plans)} '
               f'{_e(label("plans", lang).lower())} · {len(result.sites)} {_e(label("sites", lang).lower())}</p>'
               f'</header><main>')]
+    counts: dict[str, int] = {}
+    for plan in result.plans:
+        for t in plan.targets:
+            counts[t.status.value] = counts.get(t.status.value, 0) + 1
+    chips = "".join(f'<span class="badge" style="background:{STATUS_COLOUR[k]}">{_e(status_label(k, lang))}: '
+                    f'{counts[k]}</span>' for k in STATUS_COLOUR if k in counts)
+    parts.append(f'<section class="overview"><h2>{_e(label("summary", lang))}</h2><div>{chips}</div></section>')
     for plan in result.plans:
         inst = plan.instrument
         inst_text = " ".join(str(v) for v in (inst.get("number"), fmt_date(inst.get("date"), lang)

@@ -141,7 +141,7 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
             if t.reported_only:
                 continue
             ws = wb.create_sheet(_sheet_name(used, f"{plan.id[:14]}.{t.target}"))
-            _setup(ws, [label("province", lang), label("province", lang), label("numerator", lang),
+            _setup(ws, [label("province_code", lang), label("province", lang), label("numerator", lang),
                         label("denominator", lang), label("share", lang) + " (%)", label("expected", lang),
                         label("status", lang)], [10, 30, 12, 12, 12, 12, 20],
                    f"{plan.id} — {_title(t, lang)}")

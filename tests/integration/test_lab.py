@@ -40,6 +40,14 @@ def _until(check, timeout: float = 30, step: float = 0.5):
         time.sleep(step)
 
 
+def _running(pid: int) -> bool:
+    """A process that exists and is not a zombie (PID 1 of a container may never reap orphans)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _circuits(protocol: RoutingProtocol):
     return [c for c in INV.circuits.values() if c.status in ACTIVE_FOR_CONFIG and c.routing.protocol is protocol]
 
@@ -293,7 +301,7 @@ def test_small_lab_from_baseline_and_down_leaves_nothing(lab, tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert not any(netns_exists(ns) for ns in namespaces)
-    assert not any(Path(f"/proc/{p}").exists() for p in pids)
+    assert not any(_running(p) for p in pids)
     assert subprocess.run(["getent", "passwd", env["GOVNET_USERNAME"]]).returncode != 0
     assert not any(Path("/etc/frr", ns).exists() or Path("/run/frr", ns).exists() for ns in namespaces)
     assert not Path("/run/govnet-lab/gsmall").exists() and not Path("/etc/sudoers.d/govnet-lab-gsmall").exists()

@@ -132,6 +132,7 @@ def test_dashboard_in_chromium(served, browser, lang):
     errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
     assert errors == []
 
+    browser.execute_script("window.scrollTo(0, 0)")
     height = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(1400, min(int(height) + 40, 16000))
     ARTIFACTS.mkdir(exist_ok=True)

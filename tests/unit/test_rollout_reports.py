@@ -123,3 +123,30 @@ def test_write_reports_writes_four_files_once(result, tmp_path):
     before = {n: p.stat().st_mtime_ns for n, p in paths.items() if n != "rollout.xlsx"}
     write_reports(result, tmp_path, "vi")
     assert before == {n: p.stat().st_mtime_ns for n, p in paths.items() if n != "rollout.xlsx"}
+
+
+def test_count_and_reported_targets_render_everywhere(tmp_path):
+    from nornir_tasks.rollout.metrics import MetricData
+    from nornir_tasks.rollout.plans import Plan, PlanSet
+    from nornir_tasks.rollout.scoring import score
+    from tests.unit.rollout_fixtures import tiny
+
+    base = {"title": {"vi": "Mục tiêu", "en": "Target"}, "deadline": "2025-12-31", "source": "test"}
+    plan = Plan.model_validate({
+        "id": "p", "title": {"vi": "Kế hoạch", "en": "Plan"}, "instrument": {"number": "1/2025"},
+        "start": "2025-01-01", "targets": [
+            {**base, "id": "count", "metric": "site_connected", "threshold": {"count": 3},
+             "milestones": [{"date": "2025-06-30", "count": 1}],
+             "reported": [{"numerator": 2, "as_of": "2025-05-01"}]},
+            {**base, "id": "mail", "reported_only": True, "threshold": {"share": 60},
+             "reported": [{"share": 45.5, "as_of": "2025-05-01", "note": "báo cáo quý"}]}]})
+    result = score(PlanSet(plans=[plan], files={"p": "p.yaml"}), MetricData.build(tiny()), date(2025, 8, 1))
+    count, mail = result.plans[0].targets
+    assert count.threshold_kind == "count" and count.actual == 2.0
+    assert mail.actual == 45.5 and mail.reported_only
+    html = to_html(result, "vi")
+    assert "3 điểm" in html and "45,5%" in html and "báo cáo quý" in html
+    paths = write_reports(result, tmp_path, "en")
+    assert json.loads(paths["rollout.json"].read_text(encoding="utf-8"))["plans"][0]["targets"][0]["actual"] == 2.0
+    wb = load_workbook(paths["rollout.xlsx"])
+    assert len(wb.sheetnames) == 3              # summary, the measured target, sites
