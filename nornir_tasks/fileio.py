@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_if_changed(path: str | Path, text: str) -> bool:
+def write_if_changed(path: str | Path, text: str, mode: int = 0o644) -> bool:
     """Write ``text`` (UTF-8) to ``path`` atomically; return True when the file changed.
 
     Examples:
@@ -28,6 +28,7 @@ def write_if_changed(path: str | Path, text: str) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, mode)   # mkstemp creates 0600; outputs are meant to be read (a served report, a config)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -58,7 +58,7 @@ SECRET_RULES: dict[Platform, tuple[str, ...]] = {
 }
 
 #: Every secret rule's line contains one of these words; other lines are left alone (fast path).
-_HINT = re.compile(r"^.*(?:secret|password|key|community|cipher|simple|auth|priv).*$", re.MULTILINE | re.IGNORECASE)
+_HINT = re.compile(r"secret|password|key|community|cipher|simple|auth|priv")   # config keywords are lower case
 
 _TOKENS = re.compile(r"<secret:[A-Za-z0-9_]+>|<removed>|<redacted>")
 
@@ -94,12 +94,23 @@ def mask_secrets(platform: Platform | str, text: str) -> str:
     """
     text = _TOKENS.sub(MASK, text)
     rules = _compiled(Platform(platform))
-
-    def one_line(m: re.Match[str]) -> str:
-        line = m.group(0)
+    # only lines holding a secret-ish word go through the rules: find the words (one scan in C), widen each
+    # hit to its line, rewrite that line
+    parts: list[str] = []
+    pos = 0
+    for m in _HINT.finditer(text):
+        if m.start() < pos:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        line = text[start:end]
         for rx in rules:
             line = rx.sub(_repl, line)
-        return line
-
-    # only lines holding a secret-ish word go through the rules (one scan of the text in C)
-    return _HINT.sub(one_line, text)
+        parts.append(text[pos:start])
+        parts.append(line)
+        pos = end
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -224,24 +224,24 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
                 if addr is None:
                     continue
                 key = (addr.version, int(addr))   # speed: addr.ip would build (and hash) a new object
-                users = by_addr[key]
-                if not users:
+                holders = by_addr[key]
+                if not holders:
                     ip_of[key] = addr
-                users.append((dev.name, itf.name, i))
+                holders.append((dev.name, itf.name, i))
                 if addr.network.prefixlen < addr.max_prefixlen:
                     by_net[addr.network].append((dev.name, itf.name, i))
         if dev.loopback_ipv4 is not None:
             key = (4, int(dev.loopback_ipv4))
-            users = by_addr[key]
-            if not users:
+            holders = by_addr[key]
+            if not holders:
                 ip_of[key] = dev.loopback_ipv4
-            users.append((dev.name, "loopback", -1))
+            holders.append((dev.name, "loopback", -1))
 
-    for key, users in by_addr.items():
-        if len(users) > 1:
+    for key, holders in by_addr.items():
+        if len(holders) > 1:
             ip = ip_of[key].ip
-            first = users[0]
-            for dev_name, itf_name, i in users[1:]:
+            first = holders[0]
+            for dev_name, itf_name, i in holders[1:]:
                 path = ("data", "interfaces", i, "ipv4" if ip.version == 4 else "ipv6") if i >= 0 else ("data", "loopback_ipv4")
                 ctx.add("INV-030", f"address {ip} on {dev_name}:{itf_name} is already used on {first[0]}:{first[1]}",
                         "give every interface its own address", **_dev_where(ctx, dev_name, *path))
@@ -358,12 +358,12 @@ def _check_addressing(inv: Inventory, ctx: _Ctx, today: date) -> None:
         dev = inv.devices.get(dev_name)
         if dev is None:
             continue
-        where = positions.get(dev_name)
-        if where is None:
-            where = positions[dev_name] = defaultdict(list)
+        slots = positions.get(dev_name)
+        if slots is None:
+            slots = positions[dev_name] = defaultdict(list)
             for i, itf in enumerate(dev.interfaces):
-                where[itf.name].append(i)
-        for i in where.get(itf_name, ()):
+                slots[itf.name].append(i)
+        for i in slots.get(itf_name, ()):
             itf = dev.interfaces[i]
             for fam in ("ipv4", "ipv6"):
                 addr = getattr(itf, fam)

@@ -20,7 +20,7 @@ import pytest
 from hier_config import HConfig, Platform, get_hconfig
 
 from nornir_tasks.inventory.load import load_or_raise
-from nornir_tasks.model import Inventory
+from nornir_tasks.model import Inventory, SharedData
 from nornir_tasks.platforms import info
 from nornir_tasks.render.context import RenderContext, build_context
 from nornir_tasks.render.engine import Renderer
@@ -223,3 +223,54 @@ def test_every_vendor_platform_has_cases_and_says_its_syntax_is_unverified(platf
     assert [p for p in folder.glob("*/case.yaml")], f"no golden case for {platform}"
     note = (folder / "README.md").read_text(encoding="utf-8")
     assert "documented syntax" in note
+
+
+def _variant(inv: Inventory, defaults: dict[str, object]) -> Inventory:
+    """The sample network with other national defaults and no group data, interfaces given VRFs, MTU, cost
+    and a shut port, so every optional branch of the templates runs."""
+    devices = {}
+    for name, dev in inv.devices.items():
+        itfs = []
+        for pos, itf in enumerate(dev.interfaces):
+            extra: dict[str, object] = {}
+            if itf.kind.value == "wan":
+                extra = {"mtu": 1500, "ospf_cost": 10}
+            elif itf.kind.value == "lan" and pos == len(dev.interfaces) - 2:
+                extra = {"vrf": "AGENCY"}
+            elif itf.kind.value == "mgmt":
+                extra = {"enabled": False}
+            itfs.append(itf.model_copy(update=extra))
+        devices[name] = dev.model_copy(update={"interfaces": tuple(itfs)})
+    return inv.model_copy(update={"defaults": SharedData.model_validate(defaults), "groups": {}, "devices": devices})
+
+
+VARIANTS = {
+    "no_shared_data": {},
+    "ipv6_servers_radius_only": {
+        "ntp_servers": ["2001:db8:0:250::1"], "logging_hosts": ["2001:db8:0:251::10", "10.0.251.10"],
+        "radius_servers": [{"address": "2001:db8:0:250::20", "key_env": "GOVNET_RADIUS_KEY"}],
+        "mgmt_acl": ["2001:db8:0:252::/64"], "banner": 'Cảnh báo: "chỉ người được cấp quyền"',
+        "local_users": [{"name": "ops", "privilege": 5, "secret_env": "GOVNET_OPS_HASH"}],
+        "snmp_users": [{"name": "mon", "group": "RO", "auth_env": "GOVNET_SNMP_AUTH", "priv_env": "GOVNET_SNMP_PRIV"}],
+        "snmp_location": "Trung tâm dữ liệu",
+    },
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_optional_data_renders_and_parses(inv: Inventory, variant: str) -> None:
+    changed = _variant(inv, VARIANTS[variant])
+    fresh = Renderer(TEMPLATES)
+    for host in _sample_devices():
+        platform = changed.devices[host].platform.value
+        text = fresh.render(changed, host)
+        hc = _parse(platform, text)
+        assert not [line for line in _config_lines(platform, text) if line not in _texts(hc)], host
+        assert "community" not in text
+        if variant == "no_shared_data":
+            assert "<secret:" not in text
+            assert not any(k in text for k in ("ntp server", "ntp-service unicast-server", "set system ntp"))
+        else:
+            assert "2001:db8:0:250::1" in text and "GOVNET_RADIUS_KEY" in text, host
+            assert ("vpn-instance AGENCY" in text or "vrf AGENCY" in text or "routing-instances AGENCY" in text
+                    or "vrf instance AGENCY" in text or not any(i.vrf for i in changed.devices[host].interfaces))
