@@ -37,14 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from  # noqa: E402
-from nornir_tasks.errors import GovnetError  # noqa: E402
-from nornir_tasks.inventory.generate import generate  # noqa: E402
-from nornir_tasks.lab.build import bring_up  # noqa: E402
-from nornir_tasks.lab.executor import Lab, choose_port, preflight  # noqa: E402
-from nornir_tasks.lab.plan import router_address  # noqa: E402
-from nornir_tasks.model import Inventory  # noqa: E402
-from nornir_tasks.tasks.backup import run_backup  # noqa: E402
+from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from
+from nornir_tasks.errors import GovnetError
+from nornir_tasks.inventory.generate import generate
+from nornir_tasks.lab.build import bring_up
+from nornir_tasks.lab.executor import Lab, choose_port, preflight
+from nornir_tasks.lab.plan import router_address
+from nornir_tasks.model import Inventory
+from nornir_tasks.tasks.backup import run_backup
 
 WORK = ROOT / "build" / "bench" / "backup"
 GOAL_RATIO = 3.0

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from hier_config import HConfig, get_hconfig
-from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.models import IdempotentCommandsRule, MatchRule
+from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
 #: Lines FRR prints that are not configuration: section closers, separators, banners of ``show running-config``.

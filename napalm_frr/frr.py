@@ -27,8 +27,8 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import shlex
 import re
+import shlex
 import threading
 from pathlib import Path
 from typing import Any
@@ -53,8 +53,8 @@ logger = logging.getLogger(__name__)
 
 #: What vtysh prints when it refuses a configuration line.
 _ERROR_PATTERN = r"^%|Unknown command|Command incomplete|Ambiguous command"
-_VERSION = re.compile(r"^FRRouting\s+(?P<version>\S+)\s+\((?P<host>[^)]*)\)(?:\s+on\s+(?P<os>\S+))?", re.M)
-_SECRET_LINE = re.compile(r"^(\s*(?:password|enable password)\s+)(?:\d\s+)?\S+.*$", re.M)
+_VERSION = re.compile(r"^FRRouting\s+(?P<version>\S+)\s+\((?P<host>[^)]*)\)(?:\s+on\s+(?P<os>\S+))?", re.MULTILINE)
+_SECRET_LINE = re.compile(r"^(\s*(?:password|enable password)\s+)(?:\d\s+)?\S+.*$", re.MULTILINE)
 
 
 def _parse_version(text: str) -> dict[str, str]:

@@ -16,8 +16,8 @@ import logging
 import os
 import tempfile
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -149,7 +149,7 @@ class Sanitized(BaseModel):
     volatile_removed: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(platform: Platform) -> tuple[tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...],
                                            tuple[re.Pattern[str], ...]]:
     rules = RULES.get(platform)

@@ -20,7 +20,7 @@ import logging
 import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -126,7 +126,7 @@ class BackupStore:
     def _git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         try:
             proc = subprocess.run(["git", *_GIT_ID, "-c", f"safe.directory={self.root}", "-C", str(self.root), *args], capture_output=True,
-                                  text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(self.root),
+                                  check=False, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(self.root),
                                                                "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BackupError(f"git failed in {self.root}: {exc}", code="BKP-002",
@@ -172,7 +172,7 @@ class BackupStore:
     # -- writing a run ------------------------------------------------------------------------------------
     def record(self, outcomes: Iterable[Collected], now: datetime | None = None) -> RunSummary:
         """Write every collected config, keep the old file for unreachable ones, update the index, commit."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         with self._locked():
             self._ensure_repo()
             index = self.index()

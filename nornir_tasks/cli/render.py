@@ -65,7 +65,8 @@ def command(
             bar.refresh()
 
         outcomes = render_many(result.inventory, names, templates, out_dir, lab=lab, workers=workers,
-                               progress=advance)
+                               progress=advance,
+                               bytecode_dir=settings.resolve(settings.build_dir) / "cache" / "jinja")
     summary = RenderSummary.of(outcomes)
     failed = [o for o in outcomes if o.failed]
 

@@ -10,6 +10,7 @@ value) fails alone, with a sentence naming the host, template file and line, and
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -129,24 +130,33 @@ def _run_chunk(hosts: Sequence[str]) -> list[RenderOutcome]:
 
 def render_many(inv: Inventory, hosts: Sequence[str], templates_dir: str | Path, out_dir: str | Path, *,
                 lab: bool = False, workers: int | None = None, chunk_size: int = 100,
-                progress: Callable[[int], None] | None = None) -> list[RenderOutcome]:
+                progress: Callable[[int], None] | None = None,
+                bytecode_dir: str | Path | None = None) -> list[RenderOutcome]:
     """Render ``hosts`` and write ``<out_dir>/<host>.cfg`` for each; return one outcome per host (host order).
 
     ``workers``: processes to fork (default: the CPU count; 1 renders in this process). ``progress`` is
     called with the number of hosts just finished. ``lab`` renders every device with the ``frr`` templates
-    (its lab stand-in).
+    (its lab stand-in). ``bytecode_dir`` keeps compiled templates between runs.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    job = _Job(inv, Renderer(templates_dir), out, lab)
+    job = _Job(inv, Renderer(templates_dir, bytecode_dir=bytecode_dir), out, lab)
     n_workers = max(1, min(workers or os.cpu_count() or 1, max(1, len(hosts) // chunk_size)))
     chunks = [list(hosts[i:i + chunk_size]) for i in range(0, len(hosts), chunk_size)]
     results: dict[str, RenderOutcome] = {}
-    for outcomes in _iterate(job, chunks, n_workers):
-        for o in outcomes:
-            results[o.host] = o
-        if progress is not None:
-            progress(len(outcomes))
+    job.renderer.warm()
+    # The inventory is millions of long-lived objects: without this, every full garbage collection walks them
+    # all again (measured: a Cisco CE config took 3.8 ms instead of 0.57 ms). Frozen objects are also never
+    # written to by the collector, so the forked workers keep sharing their pages with the parent.
+    gc.freeze()
+    try:
+        for outcomes in _iterate(job, chunks, n_workers):
+            for o in outcomes:
+                results[o.host] = o
+            if progress is not None:
+                progress(len(outcomes))
+    finally:
+        gc.unfreeze()
     return [results[h] for h in hosts]
 
 
@@ -156,7 +166,6 @@ def _iterate(job: _Job, chunks: list[list[str]], n_workers: int) -> Iterator[lis
             yield job.chunk(c)
         return
     # fork: the workers inherit the job (renderer with compiled templates, context index, inventory) unpickled
-    job.renderer.warm()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(n_workers, initializer=_init_worker, initargs=(job,)) as pool:
         yield from pool.imap_unordered(_run_chunk, chunks)

@@ -49,10 +49,19 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def _bytecode_cache(folder: str | Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class Renderer:
     """Renders intended configs from one templates folder; build once, render many."""
 
-    def __init__(self, templates_dir: str | Path, *, cache: bool = True) -> None:
+    def __init__(self, templates_dir: str | Path, *, cache: bool = True, bytecode_dir: str | Path | None = None) -> None:
+        """``cache``: reuse ``cached_include`` snippets; ``bytecode_dir``: keep compiled templates there between
+        runs (Jinja's bytecode cache, keyed by each template's source checksum: an edited template recompiles)."""
         self.templates_dir = Path(templates_dir)
         self.cache = cache
         self._snippets: dict[tuple[Any, ...], tuple[tuple[Any, ...], Rendered]] = {}
@@ -66,6 +75,7 @@ class Renderer:
             finalize=_finalize,
             auto_reload=False,
             cache_size=-1,
+            bytecode_cache=_bytecode_cache(bytecode_dir),
         )
         self.env.filters.update(registry())
         self.env.globals.update(globals_())

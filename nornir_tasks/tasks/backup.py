@@ -10,7 +10,7 @@ sanitized config only, so nothing Nornir prints or stores can carry a secret.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from nornir.core.task import Result, Task
@@ -139,7 +139,7 @@ def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | No
             collected.append(Collected(host=name, platform=platform, error=error))
     summary = store.record(collected, now=now)
     index = store.index()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = []
     for name in names:
         entry = index[name]

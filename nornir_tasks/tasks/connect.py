@@ -52,7 +52,7 @@ def open_device(task: Task, kind: Kind, known: KnownHosts, timeout: float) -> An
             extras = {**tunable, **extras, **policy}
         try:
             plugin = host.open_connection(kind, task.nornir.config, hostname=address, port=port, extras=extras)
-        except Exception as exc:  # noqa: BLE001 - any transport error becomes a DeviceError sentence
+        except Exception as exc:
             raise classify(exc, host.name, address, port, known.path) from exc
     later = getattr(plugin.connection, "netmiko_optional_args", None)
     if isinstance(later, dict) and "alt_key_file" in later:

@@ -6,7 +6,7 @@ failures end up in the report. Device output comes from the sanitizer fixtures (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -34,8 +34,8 @@ class FakeConnection:
 class FakeNetmiko:
     """A Nornir connection plugin standing in for nornir_netmiko: answers with a fixture, or fails like netmiko."""
 
-    opened: dict[str, dict[str, Any]] = {}
-    behaviour: dict[str, Any] = {}
+    opened: ClassVar[dict[str, dict[str, Any]]] = {}
+    behaviour: ClassVar[dict[str, Any]] = {}
 
     def open(self, hostname, username, password, port, platform, extras=None, configuration=None) -> None:
         FakeNetmiko.opened[hostname] = {"extras": dict(extras or {}), "port": port, "platform": platform,

@@ -119,7 +119,7 @@ def test_get_config_shape(case: Path) -> None:
 def test_sanitized_config_hides_passwords() -> None:
     case = next(c for c in CASES if "password " in (c / "show_running-config.txt").read_text())
     text = driver_for(case).get_config(retrieve="running", sanitized=True)["running"]
-    assert not re.search(r"^(?:enable )?password (?!<removed>)", text, re.M)
+    assert not re.search(r"^(?:enable )?password (?!<removed>)", text, re.MULTILINE)
 
 
 def test_replace_candidate_must_not_be_empty() -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from nornir_tasks.backup.store import BackupStore, Collected, IndexEntry, is_stale
 from nornir_tasks.errors import BackupError
 
-T0 = datetime(2025, 11, 4, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 11, 4, 2, 0, tzinfo=UTC)
 
 
 def git_log(store: BackupStore) -> list[str]:
@@ -111,5 +111,5 @@ def test_store_does_not_depend_on_user_git_identity(tmp_path, monkeypatch: pytes
     author = subprocess.run(["git", "-C", str(store.root), "log", "-1", "--format=%an <%ae>"], capture_output=True,
                             text=True, check=True).stdout.strip()
     assert author == "govnet backup <govnet-backup@localhost>"
-    remotes = subprocess.run(["git", "-C", str(store.root), "remote"], capture_output=True, text=True).stdout
+    remotes = subprocess.run(["git", "-C", str(store.root), "remote"], capture_output=True, text=True, check=True).stdout
     assert remotes == ""

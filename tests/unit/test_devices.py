@@ -3,7 +3,6 @@ sentences with stable codes."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import paramiko
@@ -61,7 +60,7 @@ def test_classify_gives_stable_codes(tmp_path: Path) -> None:
         err = classify(wrapped, "r1", "127.1.0.1", 2201, kh)
     assert err.code == "DEV-002" and "[127.1.0.1]:2201" in err.message and str(kh) in err.hint
     assert classify(paramiko.AuthenticationException("no"), "r1", "127.1.0.1", 22, kh).code == "DEV-003"
-    assert classify(socket.timeout("timed out"), "r1", "127.1.0.1", 22, kh).code == "DEV-001"
+    assert classify(TimeoutError("timed out"), "r1", "127.1.0.1", 22, kh).code == "DEV-001"
     for code in ("DEV-001", "DEV-002", "DEV-003", "DEV-004", "CFG-004", "BKP-001", "BKP-002"):
         assert code in CATALOG
 
