@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import statistics
 import string
 import sys
@@ -114,6 +115,8 @@ def main() -> None:
     password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(16))
     os.environ["GOVNET_USERNAME"], os.environ["GOVNET_PASSWORD"] = user, password
     lab_dir, state = WORK / "lab", WORK / "state"
+    if state.exists():      # this benchmark's own store from an earlier run: new lab, new host keys
+        shutil.rmtree(state)
     config = WORK / "config.yaml"
     config.write_text(json.dumps({"user_defined": {"govnet": {
         "inventory_dir": str(inv_dir), "templates_dir": str(ROOT / "templates"), "lab_dir": str(lab_dir),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import paramiko
+from napalm.base.exceptions import ConnectionException
 
 from nornir_tasks.errors import ConfigError, DeviceError
 from nornir_tasks.settings import Settings
@@ -229,8 +230,14 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return out
 
 
-def classify(exc: BaseException, host: str, address: str, port: int | None, known_hosts: Path) -> DeviceError:
-    """Turn a connection failure (netmiko, NAPALM, paramiko, socket) into a DeviceError sentence.
+#: Exceptions that mean "could not talk to the device" (anything else is a bug and is not relabelled).
+TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, paramiko.SSHException, ConnectionException)
+
+
+def classify(exc: BaseException, host: str, address: str, port: int | None,
+             known_hosts: Path) -> DeviceError | None:
+    """Turn a connection failure (netmiko, NAPALM, paramiko, socket) into a DeviceError sentence; None when the
+    exception is not a transport failure at all (a bug should surface as itself, not as "unreachable").
 
     Examples:
         >>> classify(ConnectionRefusedError(111, "Connection refused"), "r1", "127.1.0.1", 22, Path("kh")).code
@@ -238,10 +245,14 @@ def classify(exc: BaseException, host: str, address: str, port: int | None, know
         >>> classify(paramiko.AuthenticationException("Authentication failed."), "r1", "127.1.0.1", 22,
         ...          Path("kh")).code
         'DEV-003'
+        >>> classify(KeyError("x"), "r1", "127.1.0.1", 22, Path("kh")) is None
+        True
     """
     if isinstance(exc, DeviceError):
         return exc
     chain = _chain(exc)
+    if not any(isinstance(e, TRANSPORT_ERRORS) for e in chain):
+        return None
     name = host_key_name(address, port)
     text = " ".join(str(e) for e in chain)
     if any(isinstance(e, paramiko.BadHostKeyException) for e in chain) or "does not match" in text:

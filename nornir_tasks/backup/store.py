@@ -83,7 +83,7 @@ def is_stale(entry: IndexEntry, max_age_days: int, now: datetime) -> bool:
     """True when the last good backup is older than ``max_age_days`` (or there never was one).
 
     Examples:
-        >>> t = datetime(2025, 11, 1, tzinfo=timezone.utc)
+        >>> t = datetime(2025, 11, 1, tzinfo=UTC)
         >>> e = IndexEntry(collected_at=t, status="unreachable", platform="frr")
         >>> is_stale(e, 30, t + timedelta(days=29)), is_stale(e, 30, t + timedelta(days=31))
         (False, True)
@@ -125,9 +125,10 @@ class BackupStore:
     # -- git ------------------------------------------------------------------------------------------------
     def _git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         try:
-            proc = subprocess.run(["git", *_GIT_ID, "-c", f"safe.directory={self.root}", "-C", str(self.root), *args], capture_output=True,
-                                  check=False, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(self.root),
-                                                               "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
+            proc = subprocess.run(
+                ["git", *_GIT_ID, "-c", f"safe.directory={self.root}", "-C", str(self.root), *args],
+                capture_output=True, check=False, text=True, timeout=120,
+                env={"PATH": "/usr/bin:/bin", "HOME": str(self.root), "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BackupError(f"git failed in {self.root}: {exc}", code="BKP-002",
                               hint="install git (scripts/setup.sh) and check the state folder") from exc

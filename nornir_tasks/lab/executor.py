@@ -4,8 +4,9 @@ FRR instances, lldpd and sshd processes, a login user, and removes exactly those
 Recipe (measured facts in ``docs/LAB.md``):
 
 * a router = network namespace ``<tag><i>`` + UTS namespace (its own hostname) + FRR named instance
-  (``/etc/frr/<ns>/{daemons,frr.conf,vtysh.conf}``, started by ``frrinit.sh start <ns>``; ``watchfrr --netns``
-  starts zebra, staticd, ospfd and bgpd inside the namespace) + ``lldpd`` with its own control socket;
+  (``/etc/frr/<ns>/{daemons,frr.conf,vtysh.conf}``; ``watchfrr -N <ns> --netns`` — what ``frrinit.sh start
+  <ns>`` runs, started directly to save its shell start-up — starts zebra, staticd, ospfd and bgpd inside
+  the namespace, each loading its part of ``frr.conf``) + ``lldpd`` with its own control socket;
 * per namespace ``ip_forward=1``, IPv6 forwarding on, ``igmp_max_memberships`` raised (ospfd joins 224.0.0.5
   on every interface);
 * one host ``sshd`` per 16 routers, each router on its own ``127.<slot>.x.y``; ``Match LocalAddress`` runs a

@@ -53,7 +53,10 @@ def open_device(task: Task, kind: Kind, known: KnownHosts, timeout: float) -> An
         try:
             plugin = host.open_connection(kind, task.nornir.config, hostname=address, port=port, extras=extras)
         except Exception as exc:
-            raise classify(exc, host.name, address, port, known.path) from exc
+            error = classify(exc, host.name, address, port, known.path)
+            if error is None:
+                raise
+            raise error from exc
     later = getattr(plugin.connection, "netmiko_optional_args", None)
     if isinstance(later, dict) and "alt_key_file" in later:
         later["alt_key_file"] = str(known.path)     # later logins of the driver (napalm_frr's shell) check the real file

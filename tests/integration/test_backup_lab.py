@@ -70,7 +70,7 @@ def _overlay_with(lab, tmp: Path, name: str, hostname: str, port: int) -> Path:
 
 def _backup(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "nornir_tasks.cli", "backup", "--config", str(config), "--lab",
-                           *args], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300)
+                           *args], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300, check=False)
 
 
 def _state(config: Path) -> Path:
@@ -110,7 +110,8 @@ def test_backup_every_router(lab, tmp_path: Path) -> None:
     known = (_state(config) / "known_hosts").read_text()
     missing = [n for n in lab.hosts if f"{lab.router(n).address} " not in known]
     assert not missing, known                    # every host key remembered on first use (parallel logins)
-    log = subprocess.run(["git", "-C", str(backups), "log", "--format=%s"], capture_output=True, text=True).stdout
+    log = subprocess.run(["git", "-C", str(backups), "log", "--format=%s"], capture_output=True, text=True,
+                         check=True).stdout
     assert log.splitlines() == [doc["summary"]]
 
     again = _backup(config, "--format", "json")
@@ -152,7 +153,7 @@ def test_secrets_never_reach_backups_reports_or_logs(lab, tmp_path: Path) -> Non
         files = [p for p in state.rglob("*") if p.is_file()]
         assert any(p.name == f"{NATIVE}.cfg" for p in files)
         history = subprocess.run(["git", "-C", str(state / "backups"), "log", "-p", "--all"], capture_output=True,
-                                 text=True).stdout
+                                 text=True, check=True).stdout
         for secret in (lab.password, ospf_key):
             assert secret not in history
             for p in files:

@@ -60,6 +60,7 @@ def test_classify_gives_stable_codes(tmp_path: Path) -> None:
         err = classify(wrapped, "r1", "127.1.0.1", 2201, kh)
     assert err.code == "DEV-002" and "[127.1.0.1]:2201" in err.message and str(kh) in err.hint
     assert classify(paramiko.AuthenticationException("no"), "r1", "127.1.0.1", 22, kh).code == "DEV-003"
+    assert classify(ValueError("a bug"), "r1", "127.1.0.1", 22, kh) is None
     assert classify(TimeoutError("timed out"), "r1", "127.1.0.1", 22, kh).code == "DEV-001"
     for code in ("DEV-001", "DEV-002", "DEV-003", "DEV-004", "CFG-004", "BKP-001", "BKP-002"):
         assert code in CATALOG
