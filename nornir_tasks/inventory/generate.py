@@ -33,7 +33,8 @@ Addressing (all inside allocations recorded in ``ip_allocations.yaml``; no prefi
 10.<p>.252.0/22             out-of-band management (shared by the province's devices)
 ==========================  ==================================================================
 
-``<p>`` is the province code written as is (``12`` → ``10.12.x.x`` and ``2001:db8:12::``).
+``<p>`` is the province code's digits: ``12`` → ``10.12.x.x`` and ``2001:db8:12::``, ``04`` → ``10.4.x.x`` and
+``2001:db8:4::``. Every address is written in its canonical form.
 """
 
 from __future__ import annotations
@@ -422,6 +423,7 @@ class _Province:
         self.prov = prov
         self.pc = prov.code
         self.p = _p(prov.code)
+        self.g6 = prov.code.lstrip("0") or "0"   # the code's digits as an IPv6 group ("04" -> "4", "12" -> "12")
         self.abbr, self.area = PROVINCE_ABBR[prov.code]
         self.rng = random.Random(f"govnet:{seed}:province:{prov.code}")
         self.out = out
@@ -531,8 +533,8 @@ class _Province:
             cid = f"VNPT-CBD-L1-{self.pc}{k + 1:02d}"
             pe_ip = f"10.0.{self.p}.{4 * k + 1}/30"
             gw_ip = f"10.0.{self.p}.{4 * k + 2}/30"
-            pe_v6 = f"2001:db8:0:{self.pc}::{2 * k:x}/127" if l1_v6 else None
-            gw_v6 = f"2001:db8:0:{self.pc}::{2 * k + 1:x}/127" if l1_v6 else None
+            pe_v6 = str(ipaddress.IPv6Interface(f"2001:db8:0:{self.g6}::{2 * k:x}/127")) if l1_v6 else None
+            gw_v6 = str(ipaddress.IPv6Interface(f"2001:db8:0:{self.g6}::{2 * k + 1:x}/127")) if l1_v6 else None
             pe_port = f"xe-0/0/{self.p}"
             word = "chinh" if role == "primary" else "du phong"
             self.pes[pe_name]["data"]["interfaces"].append(
@@ -549,10 +551,10 @@ class _Province:
         self.out.allocations.append(_alloc(f"10.0.{self.p}.0/29", agency_cbd,
                                            self._fill("Kết nối cấp I {u} {p} (point-to-point)"), review()))
         if l1_v6:
-            self.out.allocations.append(_alloc(f"2001:db8:0:{self.pc}::/64", agency_cbd,
+            self.out.allocations.append(_alloc(f"2001:db8:0:{self.g6}::/64", agency_cbd,
                                                self._fill("Kết nối cấp I {u} {p} IPv6"), review()))
         for prefix, purpose in ((f"10.{self.p}.224.0/20", "Kết nối cấp II point-to-point {u} {p}"),
-                                (f"2001:db8:{self.pc}:ff00::/56", "Kết nối cấp II IPv6 {u} {p}"),
+                                (f"2001:db8:{self.g6}:ff00::/56", "Kết nối cấp II IPv6 {u} {p}"),
                                 (f"10.{self.p}.248.0/23", "Địa chỉ loopback thiết bị {u} {p}"),
                                 (f"10.{self.p}.250.0/24", "Máy chủ xác thực (TACACS+, RADIUS) {u} {p}"),
                                 (f"10.{self.p}.252.0/22", "Quản trị thiết bị (out-of-band) {u} {p}")):
@@ -618,7 +620,7 @@ class _Province:
         self.site_n += 1
         i = self.site_n
         lan_v4 = f"10.{self.p}.{i}"
-        lan_v6 = f"2001:db8:{self.pc}:{i:x}::" if ipv6 else None
+        lan_v6 = f"2001:db8:{self.g6}:{i:x}::" if ipv6 else None
         ce_name = f"{self.abbr}-{slug}-ce01"
         fw_name = f"{self.abbr}-{slug}-fw01"
         sw_name = f"{self.abbr}-{slug}-sw01"
@@ -633,7 +635,7 @@ class _Province:
         cid = f"VNPT-{self.abbr.upper()}-L2-{1000 + j}"
         p2p = ipaddress.IPv4Address(f"10.{self.p}.224.0") + 4 * (j - 1)
         ce_wan4, gw_wan4 = f"{p2p + 2}/30", f"{p2p + 1}/30"
-        v6_net = f"2001:db8:{self.pc}:{0xff00 + j - 1:x}::"
+        v6_net = f"2001:db8:{self.g6}:{0xff00 + j - 1:x}::"
         ce_wan6, gw_wan6 = (f"{v6_net}2/127", f"{v6_net}3/127") if ipv6 else (None, None)
         protocol = _pick(rng, ROUTING)
         ce_spec: Spec = _pick(rng, CE_SPECS)

@@ -64,7 +64,12 @@ def read_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_BYTE
         raise ReadFailed(Finding(code="INV-006", severity=Severity.ERROR, file=name,
                                  message=f"file is {size / 1048576:.1f} MB, over the {max_bytes // 1048576} MB limit",
                                  hint="split the file or check that it is really an inventory file"))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReadFailed(Finding(code="INV-001", severity=Severity.ERROR, file=name,
+                                 message=f"cannot read the file ({exc.strerror})",
+                                 hint="check the path and its permissions")) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
