@@ -26,7 +26,7 @@ from typing import Any
 
 from hier_config import WorkflowRemediation
 from hier_config.constructors import get_hconfig_driver
-from hier_config.models import MatchRule, SectionalOverwriteRule
+from hier_config.models import MatchRule, NegationDefaultWithRule, SectionalOverwriteRule
 from hier_config.models import Platform as HPlatform
 from hier_config.platforms.driver_base import HConfigDriverBase
 from hier_config.root import HConfig
@@ -188,6 +188,11 @@ def get_driver(platform: Platform) -> HConfigDriverBase:
         driver = HConfigDriverGovnetVRP()
     else:
         driver = get_hconfig_driver(HPlatform[name])
+    if platform is Platform.FRR:
+        # FRR removes a vty password with a bare "no password" (the stored text is masked anyway)
+        for line in ("password ", "enable password "):
+            driver.rules.negate_with.append(NegationDefaultWithRule(match_rules=(MatchRule(startswith=line),),
+                                                                    use="no " + line.strip()))
     if info(platform).config_style != "set":
         for feat in features_for(platform).features:
             if feat.ordered:

@@ -122,6 +122,8 @@ FEATURES: dict[Platform, PlatformFeatures] = {
             _f("forwarding", "ip forwarding", "ipv6 forwarding", "no ip forwarding", "no ipv6 forwarding"),
             _f("prefix_lists", "ip prefix-list", "ipv6 prefix-list", ordered=True),
             _f("route_maps", "route-map"),
+            # vty logins FRR itself can hold: a password or user left on a router is drift, not a default
+            _f("management", "password ", "enable password ", "username ", "line vty"),
         )),
     Platform.HUAWEI_VRP: PlatformFeatures(
         platform=Platform.HUAWEI_VRP,
