@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from hier_config import HConfig, get_hconfig
-from hier_config.models import IdempotentCommandsRule, MatchRule
+from hier_config.models import IdempotentCommandsRule, MatchRule, NegationDefaultWithRule
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
@@ -57,7 +57,11 @@ class HConfigDriverFRR(HConfigDriverCiscoIOS):
             keep.append(IdempotentCommandsRule(
                 match_rules=(MatchRule(startswith=parent), MatchRule(startswith=command)) if parent
                 else (MatchRule(startswith=command),)))
-        return rules.model_copy(update={"idempotent_commands": keep})
+        # FRR refuses "no password <old>": a vty/enable password goes with the bare negation
+        negate = [*rules.negate_with, *(NegationDefaultWithRule(match_rules=(MatchRule(startswith=p),),
+                                                                use="no " + p.strip())
+                                        for p in ("password ", "enable password "))]
+        return rules.model_copy(update={"idempotent_commands": keep, "negate_with": negate})
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +142,8 @@ def remediation(running: str, target: str) -> HConfig:
     Examples:
         >>> commands(remediation("hostname r1\\nip route 10.9.0.0/16 Null0\\n", "hostname r1\\n"))
         ['no ip route 10.9.0.0/16 Null0']
+        >>> commands(remediation("hostname r1\\npassword s3cret\\n", "hostname r1\\n"))
+        ['no password']
     """
     return tree(running).config_to_get_to(tree(target))
 

@@ -53,6 +53,21 @@ logger = logging.getLogger(__name__)
 
 #: What vtysh prints when it refuses a configuration line.
 _ERROR_PATTERN = r"^%|Unknown command|Command incomplete|Ambiguous command"
+#: Secret arguments of FRR commands, masked in every error message (a refused line is quoted back to the caller).
+_SECRET_ARGS = re.compile(r"\b((?:enable )?password(?: \d)?|md5|authentication-key|key-string|community|"
+                          r"(?:area|domain)-password(?: clear| md5)?)\s+\S+")
+
+
+def mask_secrets(text: str) -> str:
+    """Text with the secret argument of FRR commands replaced by ``<secret>``.
+
+    Examples:
+        >>> mask_secrets("Invalid input detected at command: no password Xy-1, matched error: %")
+        'Invalid input detected at command: no password <secret> matched error: %'
+        >>> mask_secrets("ip ospf message-digest-key 7 md5 k3y")
+        'ip ospf message-digest-key 7 md5 <secret>'
+    """
+    return _SECRET_ARGS.sub(lambda m: f"{m.group(1)} <secret>", text)
 _VERSION = re.compile(r"^FRRouting\s+(?P<version>\S+)\s+\((?P<host>[^)]*)\)(?:\s+on\s+(?P<os>\S+))?", re.MULTILINE)
 _SECRET_LINE = re.compile(r"^(\s*(?:password|enable password)\s+)(?:\d\s+)?\S+.*$", re.MULTILINE)
 
@@ -366,7 +381,7 @@ class FRRDriver(NetworkDriver):
             self._apply(lines)
         except (ConfigInvalidException, ReadTimeout, OSError) as exc:
             self._leave_config_mode()
-            raise CommitError(f"{self.hostname}: FRR refused the change: {exc}") from exc
+            raise CommitError(f"{self.hostname}: FRR refused the change: {mask_secrets(str(exc))}") from None
         self._save()
 
     def _leave_config_mode(self) -> None:

@@ -111,6 +111,7 @@ def test_plain_initnornir_uses_our_plugin(monkeypatch) -> None:
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("GOVNET_USERNAME", "tester")
+    monkeypatch.delenv("GOVNET_PASSWORD", raising=False)
     nr = InitNornir(config_file="config.yaml")
     h = nr.inventory.hosts["lcu-sin-ho-ce01"]
     assert h["site"].commune_code == "03394" or h["site"].name.endswith("Xã Sìn Hồ")
