@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_if_changed(path: str | Path, text: str, mode: int = 0o644) -> bool:
-    """Write ``text`` (UTF-8) to ``path`` atomically; return True when the file changed.
+def write_if_changed(path: str | Path, text: str | bytes, mode: int = 0o644) -> bool:
+    """Write ``text`` (str as UTF-8, or bytes) to ``path`` atomically; return True when the file changed.
 
     Examples:
         >>> import tempfile, pathlib
@@ -17,7 +17,7 @@ def write_if_changed(path: str | Path, text: str, mode: int = 0o644) -> bool:
         (True, False)
     """
     path = Path(path)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False

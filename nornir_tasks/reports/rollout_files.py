@@ -5,8 +5,6 @@ Each file is written atomically (temp file + rename) and only when its content c
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from nornir_tasks.fileio import write_if_changed
@@ -21,42 +19,13 @@ from nornir_tasks.rollout.service import gc_paused
 FILES = ("dashboard.html", "rollout.xlsx", "rollout.csv", "rollout.json")
 
 
-def write_bytes_if_changed(path: Path, data: bytes) -> bool:
-    """Binary twin of :func:`nornir_tasks.fileio.write_if_changed`.
-
-    Examples:
-        >>> import tempfile, pathlib
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.bin"
-        >>> write_bytes_if_changed(p, b"a"), write_bytes_if_changed(p, b"a")
-        (True, False)
-    """
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return True
-
-
 def write_reports(result: RolloutResult, out_dir: str | Path, lang: Lang = "en") -> dict[str, Path]:
     """Write every report file; return file name → path."""
     out = Path(out_dir)
     paths = {name: out / name for name in FILES}
     with gc_paused():
         write_if_changed(paths["dashboard.html"], to_html(result, lang))
-        write_bytes_if_changed(paths["rollout.xlsx"], to_xlsx(result, lang))
+        write_if_changed(paths["rollout.xlsx"], to_xlsx(result, lang))
         write_if_changed(paths["rollout.csv"], to_csv(result, lang))
         write_if_changed(paths["rollout.json"], to_json(result, lang))
     return paths
