@@ -22,6 +22,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+if ! .venv/bin/python -m pip install -q -e ".[test]" > .venv/pip-install.log 2>&1; then
+  cat .venv/pip-install.log >&2
+  echo "setup: pip install failed (log above, also in .venv/pip-install.log)" >&2
+  exit 1
+fi
 .venv/bin/python -c "import nornir_tasks, napalm, nornir, hier_config" 
 echo "setup: ok ($(.venv/bin/python --version))"
