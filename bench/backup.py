@@ -32,19 +32,16 @@ import statistics
 import string
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from
-from nornir_tasks.errors import GovnetError
 from nornir_tasks.inventory.generate import generate
 from nornir_tasks.lab.build import bring_up
-from nornir_tasks.lab.executor import Lab, choose_port, preflight
-from nornir_tasks.lab.plan import router_address
-from nornir_tasks.model import Inventory
+from nornir_tasks.lab.executor import Lab, free_slot, preflight
+from nornir_tasks.lab.plan import connected_slice
 from nornir_tasks.tasks.backup import run_backup
 
 WORK = ROOT / "build" / "bench" / "backup"
@@ -54,36 +51,6 @@ GOAL_RATIO = 3.0
 def log(msg: str) -> None:
     sys.stderr.write(f"[bench/backup] {msg}\n")
     sys.stderr.flush()
-
-
-def connected_slice(inv: Inventory, n: int) -> list[str]:
-    """N devices grown breadth-first from the first provincial gateway along circuits and links."""
-    adj: dict[str, list[str]] = {}
-    for x in [*inv.circuits.values(), *inv.links.values()]:
-        if getattr(x, "status", None) is not None and x.status.value not in ("active", "ordered", "suspended"):
-            continue
-        adj.setdefault(x.a.device, []).append(x.z.device)
-        adj.setdefault(x.z.device, []).append(x.a.device)
-    start = next(d.name for d in inv.devices.values() if d.role.value == "gateway" and d.name in adj
-                 and not d.name.startswith("rc"))
-    seen, queue = [start], deque([start])
-    while queue and len(seen) < n:
-        for peer in adj.get(queue.popleft(), []):
-            if peer not in seen and len(seen) < n:
-                seen.append(peer)
-                queue.append(peer)
-    return seen
-
-
-def free_slot() -> int:
-    for _ in range(50):
-        slot = 100 + secrets.randbelow(150)
-        try:
-            choose_port(router_address(slot, 1), (22,))
-            return slot
-        except GovnetError:
-            continue
-    raise SystemExit("no free 127.x slot for the lab")
 
 
 def sequential(routers: list[tuple[str, str, int]], user: str, password: str, out: Path) -> float:

@@ -32,7 +32,6 @@ import secrets
 import string
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +41,7 @@ from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from 
 from nornir_tasks.inventory.generate import generate  # noqa: E402
 from nornir_tasks.lab.build import bring_up  # noqa: E402
 from nornir_tasks.lab.executor import Lab, netns_pids, preflight  # noqa: E402
-from nornir_tasks.model import Inventory  # noqa: E402
+from nornir_tasks.lab.plan import connected_slice  # noqa: E402
 
 WORK = ROOT / "build" / "bench" / "lab"
 GOAL_CONVERGE_S = 60.0
@@ -52,25 +51,6 @@ GOAL_RATIO = 3.0
 def log(msg: str) -> None:
     sys.stderr.write(f"[bench/lab] {msg}\n")
     sys.stderr.flush()
-
-
-def connected_slice(inv: Inventory, n: int) -> list[str]:
-    """N devices grown breadth-first from the first gateway along configured circuits and links."""
-    adj: dict[str, list[str]] = {}
-    for x in [*inv.circuits.values(), *inv.links.values()]:
-        if getattr(x, "status", None) is not None and x.status.value not in ("active", "ordered", "suspended"):
-            continue
-        adj.setdefault(x.a.device, []).append(x.z.device)
-        adj.setdefault(x.z.device, []).append(x.a.device)
-    start = next(d.name for d in inv.devices.values() if d.role.value == "gateway" and d.name in adj
-                 and not d.name.startswith("rc"))
-    seen, queue = [start], deque([start])
-    while queue and len(seen) < n:
-        for peer in adj.get(queue.popleft(), []):
-            if peer not in seen and len(seen) < n:
-                seen.append(peer)
-                queue.append(peer)
-    return seen
 
 
 def memory_mib(lab: Lab) -> tuple[float, float]:

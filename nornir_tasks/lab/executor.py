@@ -25,6 +25,7 @@ import ipaddress
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -40,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nornir_tasks.errors import ConfigError, LabError
 from nornir_tasks.fileio import write_if_changed
 from nornir_tasks.lab.configs import Drift
-from nornir_tasks.lab.plan import LabLink, LabPlan, LabRouter
+from nornir_tasks.lab.plan import LabLink, LabPlan, LabRouter, router_address
 from nornir_tasks.platforms import info
 
 logger = logging.getLogger(__name__)
@@ -1120,3 +1121,16 @@ def _yaml(data: Any) -> str:
 
     return "# written by 'govnet lab up'; removed by 'govnet lab down'\n" + \
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def free_slot() -> int:
+    """A 127.<slot>.0.0/16 no other lab of this machine uses (random, so parallel labs do not collide)."""
+    for _ in range(50):
+        slot = 100 + secrets.randbelow(150)
+        try:
+            choose_port(router_address(slot, 1), (22,))
+            return slot
+        except LabError:
+            continue
+    raise LabError("no free 127.x address block for the lab", code="LAB-003",
+                   hint="take down labs that are no longer needed ('govnet lab down')")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import deque
 from typing import Iterable, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -269,3 +270,24 @@ def plan_lab(inv: Inventory, names: Iterable[str], *, tag: str = "gv", slot: int
         groups.setdefault(r.sshd, []).append(r.name)
     return LabPlan(tag=tag, slot=slot, port=port, routers=tuple(routers), links=tuple(links),
                    sshd_groups=tuple(tuple(groups[k]) for k in sorted(groups)))
+
+
+def connected_slice(inv: Inventory, n: int) -> list[str]:
+    """N device names grown breadth-first from the first provincial gateway along configured circuits and links
+    (a connected piece of the network, for labs and benchmarks of a given size)."""
+    adj: dict[str, list[str]] = {}
+    for x in [*inv.circuits.values(), *inv.links.values()]:
+        status = getattr(x, "status", None)
+        if status is not None and status not in ACTIVE_FOR_CONFIG:
+            continue
+        adj.setdefault(x.a.device, []).append(x.z.device)
+        adj.setdefault(x.z.device, []).append(x.a.device)
+    start = next(d.name for d in inv.devices.values() if d.role.value == "gateway" and d.name in adj
+                 and not d.name.startswith("rc"))
+    seen, queue = [start], deque([start])
+    while queue and len(seen) < n:
+        for peer in adj.get(queue.popleft(), []):
+            if peer not in seen and len(seen) < n:
+                seen.append(peer)
+                queue.append(peer)
+    return seen

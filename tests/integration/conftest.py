@@ -37,26 +37,14 @@ import yaml
 
 from nornir_tasks.errors import GovnetError
 from nornir_tasks.lab.configs import Drift
-from nornir_tasks.lab.executor import Lab, LabStatus, choose_port, preflight
-from nornir_tasks.lab.plan import LabRouter, router_address
+from nornir_tasks.lab.executor import Lab, LabStatus, free_slot, preflight
+from nornir_tasks.lab.plan import LabRouter
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _random(n: int, alphabet: str = string.ascii_lowercase) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
-
-
-def _free_slot() -> int:
-    """A 127.<slot>.0.0/16 no other lab of this machine uses (random, so parallel sessions do not collide)."""
-    for _ in range(50):
-        slot = 100 + secrets.randbelow(150)
-        try:
-            choose_port(router_address(slot, 1), (22,))
-            return slot
-        except GovnetError:
-            continue
-    raise RuntimeError("no free 127.x slot for the lab")
 
 
 @dataclass
@@ -128,7 +116,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
     inv = inventory_from(settings).inventory
     hosts = list(inv.devices)
     tag = "gt" + _random(3)
-    slot = _free_slot()
+    slot = free_slot()
     lab_obj = Lab(lab_dir, tag)
     try:
         lab_obj, _ = bring_up(inv, hosts, templates_dir=settings.resolve(settings.templates_dir), lab_dir=lab_dir,
