@@ -1,0 +1,1 @@
+"""Everything govnet knows about the cisco_ios platform (driver rules, secret forms, features, capabilities)."""

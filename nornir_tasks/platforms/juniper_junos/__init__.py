@@ -1,0 +1,1 @@
+"""Everything govnet knows about the juniper_junos platform (driver rules, secret forms, features, capabilities)."""
