@@ -50,7 +50,7 @@ def parse_filters(filters: Iterable[str]) -> tuple[dict[str, set[str]], list[str
                                   hint=f"use one of {', '.join(sorted(_KEYS))}, or a host name")
             value = value.strip()
             if key == "province" and value.isdigit():
-                value = value.zfill(2)
+                value = str(int(value)).zfill(2)     # a code is a number: 12, 012 and 0012 are province 12
             keyed[key].add(value)
         elif raw.strip():
             names.append(raw.strip())

@@ -103,7 +103,12 @@ def test_filters() -> None:
     assert select(inv, ["lcu-sin-ho-*"]) == ["lcu-sin-ho-ce01"]
     assert set(select(inv, ["platform=frr", "platform=huawei_vrp"])) == {
         n for n, d in inv.devices.items() if d.platform.value in {"frr", "huawei_vrp"}}
-    assert select(inv, ["province=12"]) == select(inv, ["province=012"]) or select(inv, ["province=12"])
+    in_12 = [n for n, d in inv.devices.items() if inv.sites[d.site].province_code == "12"]
+    assert in_12 and select(inv, ["province=12"]) == in_12
+    # a province code is a number: zero-padding does not change which province it names
+    assert select(inv, ["province=012"]) == in_12 and select(inv, ["province=0012"]) == in_12
+    assert select(inv, ["province=1"]) == select(inv, ["province=01"]) != in_12
+    assert select(inv, ["province=99"]) == []
 
 
 def test_plain_initnornir_uses_our_plugin(monkeypatch) -> None:
