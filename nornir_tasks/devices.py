@@ -96,9 +96,11 @@ def mute_transcripts() -> None:
             log.setLevel(logging.INFO)
 
 
-def known_hosts_path(settings: Settings) -> Path:
-    """``<state_dir>/known_hosts``."""
-    return settings.resolve(settings.state_dir) / KNOWN_HOSTS
+def known_hosts_path(settings: Settings, lab: bool = False) -> Path:
+    """``<state_dir>/known_hosts`` (the lab's own file under ``--lab``: see :class:`nornir_tasks.paths.Paths`)."""
+    from nornir_tasks.paths import Paths
+
+    return Paths.of(settings, lab).known_hosts
 
 
 def host_key_name(address: str, port: int | None) -> str:

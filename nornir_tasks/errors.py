@@ -86,6 +86,7 @@ CATALOG: dict[str, str] = {
     # backup / compliance
     "BKP-001": "no secret-removal rules for platform",
     "BKP-002": "backup store error",
+    "BKP-003": "backup store busy (a git lock is held)",
     "CMP-001": "baseline file invalid",
     "CMP-002": "waiver file invalid",
     "CMP-003": "import bundle invalid",

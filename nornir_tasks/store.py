@@ -6,12 +6,16 @@ so compliance snapshots, rollout snapshots and — later — the run journal sha
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from nornir_tasks.errors import GovnetError
+from nornir_tasks.fileio import private_dir
+from nornir_tasks.paths import DB_NAME, STATE_FILE_MODE
 
-DB_NAME = "govnet.sqlite"
+__all__ = ["DB_NAME", "connect", "ensure_schema"]
 
 
 def connect(state_dir: str | Path) -> sqlite3.Connection:
@@ -25,15 +29,26 @@ def connect(state_dir: str | Path) -> sqlite3.Connection:
         [('demo', 1)]
     """
     folder = Path(state_dir)
+    path = folder / DB_NAME
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(folder / DB_NAME, timeout=30)
+        private_dir(folder)
+        # created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, STATE_FILE_MODE))
+        if stat.S_IMODE(path.stat().st_mode) != STATE_FILE_MODE:
+            os.chmod(path, STATE_FILE_MODE)
+        conn = sqlite3.connect(path, timeout=30)
     except (OSError, sqlite3.Error) as exc:
-        raise GovnetError(f"cannot open the store {folder / DB_NAME}: {exc}", code="RLT-004",
+        raise GovnetError(f"cannot open the store {path}: {exc}", code="RLT-004",
                           hint="check that the state folder is writable") from exc
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_versions (stage TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_versions (stage TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise GovnetError(f"the store {path} is not a readable SQLite database ({exc})", code="RLT-004",
+                          hint=f"move {path} aside (a new store is created on the next run) or restore it "
+                               "from a copy") from exc
     return conn
 
 

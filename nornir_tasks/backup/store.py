@@ -17,7 +17,10 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
+import stat
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,11 +30,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.errors import BackupError
-from nornir_tasks.fileio import write_if_changed
+from nornir_tasks.fileio import private_dir, write_if_changed
+from nornir_tasks.paths import STATE_FILE_MODE
 
 logger = logging.getLogger(__name__)
 
 INDEX = "index.json"
+#: A git ``index.lock`` older than this is left by a crashed git (govnet holds its own lock while it runs git).
+STALE_LOCK_SECONDS = 600
 _GIT_ID = ("-c", "user.name=govnet backup", "-c", "user.email=govnet-backup@localhost",
            "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", "-c", "init.defaultBranch=main")
 
@@ -127,7 +133,7 @@ class BackupStore:
         try:
             proc = subprocess.run(
                 ["git", *_GIT_ID, "-c", f"safe.directory={self.root}", "-C", str(self.root), *args],
-                capture_output=True, check=False, text=True, timeout=120,
+                capture_output=True, check=False, text=True, timeout=120, umask=0o077,
                 env={"PATH": "/usr/bin:/bin", "HOME": str(self.root), "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BackupError(f"git failed in {self.root}: {exc}", code="BKP-002",
@@ -138,14 +144,20 @@ class BackupStore:
         return proc
 
     def _ensure_repo(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         if not (self.root / ".git").exists():
-            self._git("init", "-q")
+            # --shared=0600: git's own files are private too (files 0600, folders 0700)
+            self._git("init", "-q", "--shared=0600")
+        for path in self.root.iterdir():      # tighten files written by an older govnet
+            if path.is_file() and not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) != STATE_FILE_MODE:
+                os.chmod(path, STATE_FILE_MODE)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root.parent / ".backups.lock", "w") as fh:
+        private_dir(self.root.parent)
+        private_dir(self.root)
+        fd = os.open(self.root.parent / ".backups.lock", os.O_WRONLY | os.O_CREAT, STATE_FILE_MODE)
+        with os.fdopen(fd, "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             yield
 
@@ -171,34 +183,98 @@ class BackupStore:
         return self._git("diff", "--no-color", base, runs[0][0], "--", *paths).stdout
 
     # -- writing a run ------------------------------------------------------------------------------------
+    def _check_git_lock(self) -> None:
+        """Before anything is written: a git ``index.lock`` left by a crashed git is removed when old; a fresh one
+        means another git is working here, and the run stops with nothing written."""
+        lock = self.root / ".git" / "index.lock"
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if age > STALE_LOCK_SECONDS:
+            logger.warning("backup store %s: removing a stale git lock %s (%.0f s old)", self.root, lock, age)
+            lock.unlink(missing_ok=True)
+            return
+        raise BackupError(f"{lock} exists: another git command is working in the backup store; nothing was written",
+                          code="BKP-003", hint=f"wait for it to finish; if no git is running, remove {lock}")
+
     def record(self, outcomes: Iterable[Collected], now: datetime | None = None) -> RunSummary:
-        """Write every collected config, keep the old file for unreachable ones, update the index, commit."""
+        """Write every collected config, keep the old file for unreachable ones, update the index, commit.
+
+        All or nothing: a run that reached no device updates only the index and makes no commit; when writing or
+        committing fails, every file of the run is put back as it was and the error says nothing was written.
+        """
         now = now or datetime.now(UTC)
+        items = sorted(outcomes, key=lambda o: o.host)
+        for item in items:
+            self.path(item.host)                      # refuse a bad name before anything is written
         with self._locked():
             self._ensure_repo()
+            self._check_git_lock()
             index = self.index()
-            ok: list[str] = []
-            down: list[str] = []
+            ok = [i.host for i in items if i.text is not None]
+            down = [i.host for i in items if i.text is None]
             changed: list[str] = []
-            for item in sorted(outcomes, key=lambda o: o.host):
-                prev = index.get(item.host)
-                if item.text is not None:
-                    if write_if_changed(self.path(item.host), item.text):
-                        changed.append(item.host)
-                    ok.append(item.host)
-                    index[item.host] = IndexEntry(collected_at=now, status="ok", platform=item.platform,
-                                                  attempted_at=now)
-                else:
-                    down.append(item.host)
-                    index[item.host] = IndexEntry(collected_at=prev.collected_at if prev else None,
-                                                  status="unreachable", error=item.error, platform=item.platform,
-                                                  attempted_at=now)
-            doc = {h: e.model_dump(mode="json") for h, e in sorted(index.items())}
-            write_if_changed(self.root / INDEX, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-            message = summary_message(len(ok), len(down), len(changed))
-            self._git("add", "-A")
-            self._git("commit", "-q", "--allow-empty", "-m", message)
-            sha = self._git("rev-parse", "HEAD").stdout.strip()
+            saved: dict[Path, bytes | None] = {}
+            try:
+                for item in items:
+                    prev = index.get(item.host)
+                    if item.text is not None:
+                        path = self.path(item.host)
+                        saved[path] = _read_or_none(path)
+                        if write_if_changed(path, item.text, mode=STATE_FILE_MODE):
+                            changed.append(item.host)
+                        index[item.host] = IndexEntry(collected_at=now, status="ok", platform=item.platform,
+                                                      attempted_at=now)
+                    else:
+                        index[item.host] = IndexEntry(collected_at=prev.collected_at if prev else None,
+                                                      status="unreachable", error=item.error,
+                                                      platform=item.platform, attempted_at=now)
+                doc = {h: e.model_dump(mode="json") for h, e in sorted(index.items())}
+                saved[self.root / INDEX] = _read_or_none(self.root / INDEX)
+                write_if_changed(self.root / INDEX, json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
+                                 mode=STATE_FILE_MODE)
+                if not ok:
+                    # nothing new was collected: the index records who is unreachable (compliance reports them),
+                    # but no commit is made, so 'backup --diff' still shows the last run that collected configs
+                    message = (f"backup: no device was reached ({len(down)} unreachable): only {INDEX} updated, "
+                               "no commit")
+                    logger.info("backup store %s: %s", self.root, message)
+                    return RunSummary(ok=(), unreachable=tuple(down), changed=(), commit=None, message=message)
+                message = summary_message(len(ok), len(down), len(changed))
+                self._git("add", "-A")
+                self._git("commit", "-q", "--allow-empty", "-m", message)
+                sha = self._git("rev-parse", "HEAD").stdout.strip()
+            except (OSError, BackupError) as exc:
+                problems = self._put_back(saved)
+                sentence = exc.message if isinstance(exc, BackupError) else f"writing {self.root} failed: {exc}"
+                raise BackupError(f"{sentence}; " + ("every file of this run was put back as it was, nothing "
+                                                     "was written" if not problems else
+                                                     "could not put back " + ", ".join(problems)),
+                                  code="BKP-002", hint="free space or fix the backup folder, then run again") from exc
         logger.info("backup store %s: %s (%s)", self.root, message, sha[:10])
         return RunSummary(ok=tuple(ok), unreachable=tuple(down), changed=tuple(changed), commit=sha,
                           message=message)
+
+    def _put_back(self, saved: dict[Path, bytes | None]) -> list[str]:
+        """Restore files to the bytes they had before the run (remove those that did not exist); unstage the run.
+        Returns the paths that could not be restored."""
+        problems = []
+        for path, data in saved.items():
+            try:
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_if_changed(path, data, mode=STATE_FILE_MODE)
+            except OSError:
+                problems.append(str(path))
+        if (self.root / ".git").exists() and not (self.root / ".git" / "index.lock").exists():
+            self._git("reset", "-q", check=False)
+        return problems
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

@@ -39,6 +39,7 @@ def command(
     A device that cannot be reached keeps its last backup and is marked unreachable (exit 1)."""
     from nornir_tasks.backup.store import BackupStore
     from nornir_tasks.devices import credentials
+    from nornir_tasks.paths import Paths
     from nornir_tasks.tasks.backup import run_backup
 
     # nornir logs every failed task with its traceback; the table below already says why a host failed
@@ -47,7 +48,7 @@ def command(
     result = inventory_from(settings)
     names = selection(result, filter)
     if diff:
-        store = BackupStore(settings.resolve(settings.state_dir))
+        store = BackupStore(Paths.of(settings, lab).state_dir)
         text = store.diff(names if filter else None)
         runs = store.commits()
         if format is Format.json:
@@ -60,7 +61,7 @@ def command(
 
     credentials(settings)        # a missing variable is a usage error (exit 2) before any connection
     nr = nornir_from(settings, result, names, lab=lab)
-    report = run_backup(settings, nr, names)
+    report = run_backup(settings, nr, names, lab=lab)
     summary = report.summary
     if format is Format.json:
         emit_json({"summary": summary.message, "commit": summary.commit,

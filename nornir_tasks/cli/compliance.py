@@ -60,10 +60,12 @@ def _today(as_of: str | None) -> date:
         raise GovnetError(f"--as-of {as_of!r} is not a date", code="CFG-003", hint="write it as YYYY-MM-DD") from exc
 
 
-def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store: bool, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store: bool, names: list[str],  # type: ignore[no-untyped-def]
+            lab: bool = False) -> None:
     from nornir_tasks.compliance.remediation import write_remediations
     from nornir_tasks.compliance.run import DeviceState
     from nornir_tasks.compliance.store import save_run
+    from nornir_tasks.paths import Paths
     from nornir_tasks.reports.compliance_csv import write_csv
     from nornir_tasks.reports.compliance_html import write_html
     from nornir_tasks.reports.compliance_json import to_data, write_json
@@ -71,13 +73,14 @@ def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store:
     from nornir_tasks.reports.compliance_terminal import print_summary
     from nornir_tasks.store import connect
 
-    out_dir = out or settings.resolve(settings.reports_dir) / "compliance"
+    paths = Paths.of(settings, lab)              # a --lab rehearsal writes only the lab's own files
+    out_dir = out or paths.compliance_reports_dir
+    if store:      # the store first: reports never describe a run the store does not hold (e.g. on a full disk)
+        save_run(connect(paths.state_dir), run, source=source)
     written = [write_json(run, out_dir), *write_csv(run, out_dir), write_markdown(run, out_dir), write_html(run, out_dir)]
     if run.only != "inventory":
         done = [d.name for d in run.devices if d.state is not DeviceState.NON_COMPLIANT]
-        write_remediations(settings.resolve(settings.build_dir), run.remediations, compliant=done)
-    if store:
-        save_run(connect(settings.resolve(settings.state_dir)), run, source=source)
+        write_remediations(paths.remediation_dir.parent, run.remediations, compliant=done)
     if fmt is Format.json:
         emit_json(to_data(run))
     else:
@@ -86,7 +89,7 @@ def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store:
         err.print(f"reports: {', '.join(str(p) for p in written)}")
         n_rem = len(run.remediations)
         if n_rem:
-            err.print(f"remediation for {n_rem} device(s): {settings.resolve(settings.build_dir) / 'remediation'}")
+            err.print(f"remediation for {n_rem} device(s): {paths.remediation_dir}")
     raise typer.Exit(EXIT_FAILED if run.failed else EXIT_OK)
 
 
@@ -114,12 +117,12 @@ def check(
     today = _today(as_of)
     result = inventory_from(settings, today=today)
     names = selection(result, filter)
-    running = read_running(settings, names) if only is not OnlyChoice.inventory else {}
+    running = read_running(settings, names, lab=lab) if only is not OnlyChoice.inventory else {}
     intended, problems = (read_intended(settings, result.inventory, names, lab=lab)
                           if only is not OnlyChoice.inventory else ({}, {}))
     run = run_compliance(settings, result.inventory, names, running, intended, today, only=only.value,
                          platform="frr" if lab else None, problems=problems)
-    _finish(run, settings, out, format, source="lab" if lab else "backup", store=not no_store, names=names)
+    _finish(run, settings, out, format, source="lab" if lab else "backup", store=not no_store, names=names, lab=lab)
 
 
 @app.command("import")
@@ -161,13 +164,15 @@ def history(
     inventory: InventoryOpt = None,
     format: FormatOpt = Format.table,
     limit: Annotated[int, typer.Option("--limit", help="How many runs.")] = 20,
+    lab: LabOpt = False,
 ) -> None:
     """The stored compliance runs (oldest first) with their counts per state."""
     from nornir_tasks.compliance.store import trend
+    from nornir_tasks.paths import Paths
     from nornir_tasks.store import connect
 
     settings = settings_from(config, inventory)
-    rows = trend(connect(settings.resolve(settings.state_dir)), limit=limit)
+    rows = trend(connect(Paths.of(settings, lab).state_dir), limit=limit)
     if format is Format.json:
         emit_json(rows)
     else:

@@ -28,6 +28,7 @@ from nornir_tasks.cli.common import (
     table,
 )
 from nornir_tasks.cli.context import inventory_from, selection, settings_from
+from nornir_tasks.paths import Paths
 from nornir_tasks.render.batch import RenderSummary, render_many
 
 OutOpt = Annotated[Path | None, typer.Option(
@@ -51,7 +52,8 @@ def command(
     settings = settings_from(config, inventory)
     result = inventory_from(settings)
     names = selection(result, filter)
-    out_dir = out if out is not None else settings.resolve(settings.build_dir) / ("intended-lab" if lab else "intended")
+    paths = Paths.of(settings, lab)
+    out_dir = out if out is not None else paths.intended_dir
     templates = settings.resolve(settings.templates_dir)
 
     show_bar = format is Format.table and sys.stderr.isatty()
@@ -66,7 +68,7 @@ def command(
 
         outcomes = render_many(result.inventory, names, templates, out_dir, lab=lab, workers=workers,
                                progress=advance,
-                               bytecode_dir=settings.resolve(settings.build_dir) / "cache" / "jinja")
+                               bytecode_dir=paths.cache_dir / "jinja")
     summary = RenderSummary.of(outcomes)
     failed = [o for o in outcomes if o.failed]
 

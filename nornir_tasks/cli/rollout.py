@@ -17,6 +17,7 @@ import typer
 from nornir_tasks.cli.common import ConfigOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
 from nornir_tasks.cli.context import inventory_from, settings_from
 from nornir_tasks.errors import GovnetError
+from nornir_tasks.paths import Paths
 from nornir_tasks.rollout.i18n import fmt_pct, fmt_value, label, status_label
 from nornir_tasks.rollout.plans import PlanSet, plans_or_raise
 from nornir_tasks.rollout.scoring import RolloutResult
@@ -67,7 +68,7 @@ def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str
         plans.get(plan)
     result = inventory_from(settings, today=day)
     return settings, rollout_status(result.inventory, plans, as_of=day,
-                                    state_dir=settings.resolve(settings.state_dir), plan_id=plan, record=record,
+                                    state_dir=Paths.of(settings).state_dir, plan_id=plan, record=record,
                                     with_sites=with_sites)
 
 
@@ -151,7 +152,7 @@ def report(
     from nornir_tasks.reports.rollout_files import write_reports
 
     settings, result = _run(config, inventory, plans, plan, as_of, False)
-    folder = out if out is not None else settings.resolve(settings.reports_dir) / "rollout"
+    folder = out if out is not None else Paths.of(settings).rollout_reports_dir
     paths = write_reports(result, folder, lang.value)
     console().print(f"wrote {', '.join(str(p) for p in paths.values())}")
 

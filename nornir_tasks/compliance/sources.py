@@ -2,7 +2,7 @@
 intended configs from the render stage's output, rendered in-process when a file is missing.
 
 * running: ``<state_dir>/backups/<host>.cfg`` and ``<state_dir>/backups/index.json`` (written by
-  ``govnet backup``). A host whose index entry says ``unreachable`` becomes :class:`Unreachable` with the error
+  ``govnet backup``; ``<state_dir>/lab/backups`` under ``--lab``). A host whose index entry says ``unreachable`` becomes :class:`Unreachable` with the error
   and the time of its last good backup; a host never collected is absent.
 * intended: ``<build_dir>/intended/<host>.cfg`` (``govnet render``); under ``--lab`` the FRR rendering
   (``<build_dir>/intended-lab/<host>.cfg`` or rendered with ``platform="frr", lab=True``), which is what the
@@ -18,14 +18,15 @@ from nornir_tasks.backup.store import BackupStore
 from nornir_tasks.compliance.run import RunningConfig, Unreachable
 from nornir_tasks.errors import RenderError
 from nornir_tasks.model import Inventory
+from nornir_tasks.paths import Paths
 from nornir_tasks.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def read_running(settings: Settings, names: list[str]) -> dict[str, RunningConfig | Unreachable]:
-    """Running configs (or unreachability) of ``names`` from the backup store."""
-    store = BackupStore(settings.resolve(settings.state_dir))
+def read_running(settings: Settings, names: list[str], *, lab: bool = False) -> dict[str, RunningConfig | Unreachable]:
+    """Running configs (or unreachability) of ``names`` from the backup store (the lab's own under ``lab``)."""
+    store = BackupStore(Paths.of(settings, lab).state_dir)
     index = store.index()
     out: dict[str, RunningConfig | Unreachable] = {}
     for name in names:
@@ -46,7 +47,7 @@ def read_running(settings: Settings, names: list[str]) -> dict[str, RunningConfi
 def read_intended(settings: Settings, inv: Inventory, names: list[str], *, lab: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """Intended configs of ``names``: from the render stage's files, else rendered here. Returns (configs,
     problems) where ``problems`` maps a host to why it has no intended config."""
-    folder = settings.resolve(settings.build_dir) / ("intended-lab" if lab else "intended")
+    folder = Paths.of(settings, lab).intended_dir
     out: dict[str, str] = {}
     problems: dict[str, str] = {}
     renderer = None

@@ -113,18 +113,20 @@ class BackupReport(BaseModel):
         return bool(self.summary.unreachable)
 
 
-def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | None = None) -> BackupReport:
+def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | None = None, *,
+               lab: bool = False) -> BackupReport:
     """Back up ``names`` over ``nr`` (a Nornir object), record the run in the store, and report per host.
 
     Every selected host gets a row: hosts that failed (or were skipped) are ``unreachable`` and keep their last
     backup; ``stale`` says the last good backup is older than ``settings.backup_max_age_days``.
     """
+    from nornir_tasks.paths import Paths
     from nornir_tasks.runner import run_stage
 
     _, password = credentials(settings)
     secrets = SecretValues([password, settings.credential("enable_secret")])
-    store = BackupStore(settings.resolve(settings.state_dir))
-    known = KnownHosts(known_hosts_path(settings))
+    store = BackupStore(Paths.of(settings, lab).state_dir)     # a --lab rehearsal keeps its own store
+    known = KnownHosts(known_hosts_path(settings, lab))
     outcomes = run_stage(nr, backup_config, known=known, timeout=settings.connect_timeout, known_secrets=secrets)
     collected: list[Collected] = []
     payloads: dict[str, BackupPayload] = {}

@@ -74,7 +74,8 @@ def _backup(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _state(config: Path) -> Path:
-    return Path(yaml.safe_load(config.read_text())["user_defined"]["govnet"]["state_dir"])
+    """The state folder of ``backup --lab`` runs: the lab's own, apart from production (nornir_tasks.paths)."""
+    return Path(yaml.safe_load(config.read_text())["user_defined"]["govnet"]["state_dir"]) / "lab"
 
 
 def _index(config: Path) -> dict:
@@ -100,6 +101,7 @@ def test_backup_every_router(lab, tmp_path: Path) -> None:
     n = len(lab.hosts)
     assert doc["summary"] == f"backup: {n} ok, 0 unreachable, {n} changed"
     backups = _state(config) / "backups"
+    assert not (_state(config).parent / "backups").exists()   # a --lab run never writes production backups
     index = _index(config)
     for name in lab.hosts:
         text = (backups / f"{name}.cfg").read_text(encoding="utf-8")

@@ -61,9 +61,10 @@ class Project:
         self.folder = folder
         self.config = folder / "config.yaml"
         self.config.write_text(yaml.safe_dump(data), encoding="utf-8")
-        self.state = folder / "state"
-        self.build = folder / "build"
-        self.reports = folder / "reports"
+        # every run here is a --lab rehearsal: its state, remediation and reports live apart (nornir_tasks.paths)
+        self.state = folder / "state" / "lab"
+        self.build = folder / "build" / "lab"
+        self.reports = folder / "reports" / "lab"
         self.outputs: list[str] = []
 
     def govnet(self, *args: str, lab: bool = True, debug: bool = True) -> subprocess.CompletedProcess[str]:

@@ -97,7 +97,8 @@ def test_failures_become_unreachable_rows_with_codes(project: Path) -> None:
     FakeNetmiko.behaviour[addr["rcn-pe01"]] = NetmikoTimeoutException("TCP connection to device failed.")
     FakeNetmiko.behaviour[addr["lcu-tu-sw01"]] = "% Invalid input detected at '^' marker.\n"
     _, report = _run(project, list(HOSTS))
-    assert report.failed and report.summary.message == "backup: 0 ok, 3 unreachable, 0 changed"
+    assert report.failed and report.summary.message.startswith("backup: no device was reached (3 unreachable)")
+    assert report.summary.commit is None          # no commit for a run that collected nothing (R1 #8)
     codes = {row.host: (row.error or "")[:9] for row in report.hosts}
     assert codes == {"lcu-hdnd-ce01": "[DEV-003]", "rcn-pe01": "[DEV-001]", "lcu-tu-sw01": "[DEV-004]"}
     for row in report.hosts:

@@ -44,7 +44,9 @@ def test_unreachable_keeps_last_backup_and_its_time(tmp_path) -> None:
     entry = store.index()["r1"]
     assert entry.status == "unreachable" and entry.collected_at == T0 and entry.attempted_at == later
     assert entry.error == "[DEV-001] r1: unreachable"
-    assert git_log(store) == ["backup: 0 ok, 1 unreachable, 0 changed", "backup: 1 ok, 0 unreachable, 1 changed"]
+    # a run that reached no device makes no commit (R1 #8): 'backup --diff' still shows the last real run
+    assert git_log(store) == ["backup: 1 ok, 0 unreachable, 1 changed"]
+    assert summary.commit is None and "no device was reached" in summary.message
 
 
 def test_never_reached_has_no_time_and_is_stale(tmp_path) -> None:
