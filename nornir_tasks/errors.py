@@ -97,6 +97,17 @@ CATALOG: dict[str, str] = {
     "RLT-003": "unknown plan",
     "RLT-004": "store error",
     "RLT-005": "no site of the inventory is in a target's scope",
+    # deploy
+    "DPL-001": "secret environment variable not set",
+    "DPL-002": "line holds a secret that cannot be pushed",
+    "DPL-003": "device locked by another deploy run",
+    "DPL-004": "platform or device has no way to revert a change",
+    "DPL-005": "device refused the change",
+    "DPL-006": "verification after the change failed",
+    "DPL-007": "revert failed or left the device different from before",
+    "DPL-008": "unknown deploy run",
+    "DPL-009": "bad wave or failure amount",
+    "DPL-010": "run stopped before this device",
 }
 
 
@@ -195,3 +206,7 @@ class ComplianceError(GovnetError):
 
 class RolloutError(GovnetError):
     code = "RLT-001"
+
+
+class DeployError(GovnetError):
+    code = "DPL-005"
