@@ -10,6 +10,7 @@ import pytest
 from nornir_tasks.backup import sanitize as sz
 from nornir_tasks.errors import BackupError
 from nornir_tasks.model import Platform
+from nornir_tasks.platforms.masking import SecretRules, engine_for
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "backup"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/raw.cfg"))
@@ -57,43 +58,35 @@ def test_volatile_lines_are_gone(case: Path) -> None:
 def test_every_platform_has_a_case_and_rules() -> None:
     assert {c.parent.name for c in CASES} == {p.value for p in Platform}
     for platform in Platform:
-        assert sz.rules_for(platform).secrets
+        assert sz.rules_for(platform).forms
 
 
 def test_empty_rule_set_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sz.RULES, Platform.FRR, sz.RuleSet(secrets=()))
-    sz._compiled.cache_clear()
+    from nornir_tasks.platforms.frr import secrets as frr_secrets
+
+    monkeypatch.setattr(frr_secrets, "RULES", SecretRules(forms=()))
+    engine_for.cache_clear()
     try:
         with pytest.raises(BackupError) as err:
             sz.sanitize("hostname r1\npassword zebra\n", "frr")
         assert err.value.code == "BKP-001" and "frr" in err.value.message
     finally:
         monkeypatch.undo()
-        sz._compiled.cache_clear()
+        engine_for.cache_clear()
 
 
 def test_missing_platform_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(sz.RULES, Platform.HUAWEI_VRP)
-    sz._compiled.cache_clear()
+    import sys
+
+    monkeypatch.setitem(sys.modules, "nornir_tasks.platforms.huawei_vrp.secrets", None)
+    engine_for.cache_clear()
     try:
         with pytest.raises(BackupError) as err:
             sz.sanitize("sysname x\n", "huawei_vrp")
-        assert err.value.code == "BKP-001"
+        assert err.value.code == "BKP-001" and "huawei_vrp" in err.value.message
     finally:
         monkeypatch.undo()
-        sz._compiled.cache_clear()
-
-
-def test_known_secrets_are_removed_anywhere() -> None:
-    text = "hostname r1\ndescription login Pa55-w0rd-XYZ here\n"
-    result = sz.sanitize(text, "frr", known_secrets=("Pa55-w0rd-XYZ", ""))
-    assert "Pa55-w0rd-XYZ" not in result.text and result.secrets_removed == 1
-
-
-def test_key_chain_key_number_is_not_a_secret() -> None:
-    text = "key chain K\n key 1\n  key-string 7 0011AABB\ntacacs server T\n key 7 0822455D0A16\n"
-    out = sz.sanitize(text, "cisco_ios").text
-    assert " key 1\n" in out and "0011AABB" not in out and "0822455D0A16" not in out
+        engine_for.cache_clear()
 
 
 def test_snmpv3_host_user_is_kept() -> None:

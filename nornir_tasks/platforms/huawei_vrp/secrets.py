@@ -1,0 +1,38 @@
+"""Huawei VRP secret forms (as ``display current-configuration`` prints them), for the masking engine.
+
+See :mod:`nornir_tasks.platforms.masking` for the fields. VRP stores most secrets behind ``cipher`` or
+``irreversible-cipher`` (``%^%#…%^%#``, ``$1c$…$``, ``$1d$…$``); some commands print a key without the word
+(``ntp-service authentication-keyid 1 authentication-mode hmac-sha256 <key>``, ``vrrp vrid 1
+authentication-mode md5 <key>``). Sources: Huawei NetEngine AR / S series Command Reference (AAA
+``local-user``, HWTACACS/RADIUS ``shared-key``, SNMP ``snmp-agent community/usm-user/target-host``, NTP
+``ntp-service authentication-keyid``, OSPF/IS-IS/VRRP ``authentication-mode``, BGP ``peer password``, IPsec
+``pre-shared-key``, keychain ``key-string``, user-interface ``set authentication password``).
+"""
+
+from __future__ import annotations
+
+from nornir_tasks.platforms.masking import SecretForm, SecretRules
+
+CR = "https://support.huawei.com/enterprise/en/doc/EDOC1100112354"    # AR series V300R021 command reference
+
+ENC = "cipher|irreversible-cipher|simple|plain"
+
+FORMS: tuple[SecretForm, ...] = (
+    SecretForm(what="anything after cipher / irreversible-cipher", keyword="cipher|irreversible-cipher", source=CR),
+    SecretForm(what="password (local-user, super, set authentication, peer, tunnel)", keyword="password",
+               types=(ENC, r"level \d+", "sha256"), source=CR),
+    SecretForm(what="authentication-mode with a key (NTP, OSPF, IS-IS, VRRP, SNMPv3)",
+               keyword="authentication-mode|area-authentication-mode|domain-authentication-mode",
+               types=(r"md5|sha|sha2-256|hmac-sha256|hmac-sha1|hmac-md5|simple|text|ietf-md5|huawei-md5", r"key-id",
+                      r"\d+", ENC), needs_type=True, source=CR),
+    SecretForm(what="SNMPv3 privacy key", keyword="privacy-mode", types=(r"des56|3des|aes\d*|aes\d+", ENC),
+               needs_type=True, source=CR),
+    SecretForm(what="SNMP community", keyword="community", types=("read|write", ENC), needs_type=True,
+               context=r"snmp-agent\b|\s*snmp-agent\b", line=r"^\s*snmp-agent community\b", source=CR),
+    SecretForm(what="SNMP target-host community (securityname)", keyword="securityname", types=(ENC,), source=CR),
+    SecretForm(what="HWTACACS / RADIUS shared key", keyword="shared-key", types=(ENC,), source=CR),
+    SecretForm(what="IKE pre-shared key", keyword="pre-shared-key", types=(ENC,), source=CR),
+    SecretForm(what="keychain key-string", keyword="key-string", types=(ENC,), source=CR),
+)
+
+RULES = SecretRules(forms=FORMS)
