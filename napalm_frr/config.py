@@ -1,18 +1,20 @@
 """Pure helpers over FRR configuration text: normalising ``show running-config`` for hier_config, and turning
 a hier_config tree into the command sequence vtysh accepts (every section closed explicitly).
 
-No device access here, so these functions are easy to test and reuse (compliance reads FRR configs the same way).
+No device access here, so these functions are easy to test and reuse. The hier_config driver is govnet's one FRR
+driver (:mod:`nornir_tasks.platforms.frr.driver`), so napalm_frr and compliance agree on every rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from hier_config import HConfig, get_hconfig
-from hier_config.models import IdempotentCommandsRule, MatchRule, NegationDefaultWithRule
-from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
-from hier_config.platforms.driver_base import HConfigDriverRules
+
+from nornir_tasks.platforms.frr.driver import HConfigDriverFRR
+from nornir_tasks.platforms.frr.driver import driver as frr_driver
+
+__all__ = ["HConfigDriverFRR", "closer", "commands", "diff", "driver", "merged", "normalize", "remediation", "tree"]
 
 #: Lines FRR prints that are not configuration: section closers, separators, banners of ``show running-config``.
 _NOISE_EXACT = frozenset({"!", "end", "exit", "exit-vrf", "exit-address-family", "exit-vnc", "quit"})
@@ -26,48 +28,9 @@ _CLOSERS: tuple[tuple[str, str], ...] = (
 )
 
 
-#: (section, command) pairs FRR replaces in place; an empty section means top level.
-_FRR_IDEMPOTENT: tuple[tuple[str, str], ...] = (
-    ("line vty", "exec-timeout "),
-    ("router ospf", "ospf router-id "),
-    ("router ospf", "auto-cost reference-bandwidth "),
-    ("router bgp ", "bgp router-id "),
-    ("interface ", "ip ospf cost "),
-    ("interface ", "ip ospf hello-interval "),
-    ("interface ", "ip ospf dead-interval "),
-    ("interface ", "mtu "),
-    ("", "log syslog"),
-    ("", "hostname "),
-)
-
-
-class HConfigDriverFRR(HConfigDriverCiscoIOS):
-    """hier_config's Cisco IOS rules adjusted to FRR: an interface may carry several ``ip address`` /
-    ``ipv6 address`` lines (no ``secondary`` keyword), so a new address does not replace the old one; and
-    commands FRR overwrites in place but cannot negate with their old arguments (``no exec-timeout 0 0`` is
-    refused) are idempotent."""
-
-    @staticmethod
-    def _instantiate_rules() -> HConfigDriverRules:
-        rules = HConfigDriverCiscoIOS._instantiate_rules()
-        keep = [r for r in rules.idempotent_commands
-                if not any(isinstance(m.startswith, str) and m.startswith.startswith(("ip address", "ipv6 address"))
-                           for m in r.match_rules)]
-        for parent, command in _FRR_IDEMPOTENT:
-            keep.append(IdempotentCommandsRule(
-                match_rules=(MatchRule(startswith=parent), MatchRule(startswith=command)) if parent
-                else (MatchRule(startswith=command),)))
-        # FRR refuses "no password <old>": a vty/enable password goes with the bare negation
-        negate = [*rules.negate_with, *(NegationDefaultWithRule(match_rules=(MatchRule(startswith=p),),
-                                                                use="no " + p.strip())
-                                        for p in ("password ", "enable password "))]
-        return rules.model_copy(update={"idempotent_commands": keep, "negate_with": negate})
-
-
-@lru_cache(maxsize=1)
 def driver() -> HConfigDriverFRR:
-    """The (stateless, shared) hier_config driver for FRR."""
-    return HConfigDriverFRR()
+    """The (stateless, shared) hier_config driver for FRR: the one govnet's compliance uses too."""
+    return frr_driver()
 
 
 def normalize(text: str) -> str:
@@ -91,8 +54,7 @@ def normalize(text: str) -> str:
 
 
 def tree(text: str) -> HConfig:
-    """A hier_config tree of FRR text (Cisco IOS rules, which fit FRR once the noise lines are gone, with
-    :class:`HConfigDriverFRR`'s adjustments).
+    """A hier_config tree of FRR text (govnet's FRR driver, :class:`HConfigDriverFRR`).
 
     Examples:
         >>> commands(remediation("interface lo\\n ip address 10.0.0.1/32\\n",
@@ -127,7 +89,7 @@ def commands(config: HConfig) -> list[str]:
     """
 
     def walk(children: Iterable) -> Iterator[str]:
-        for child in children:
+        for child in sorted(children):
             yield child.text
             if child.children:
                 yield from walk(child.children)
@@ -145,7 +107,7 @@ def remediation(running: str, target: str) -> HConfig:
         >>> commands(remediation("hostname r1\\npassword s3cret\\n", "hostname r1\\n"))
         ['no password']
     """
-    return tree(running).config_to_get_to(tree(target))
+    return tree(running).config_to_get_to(tree(target)).set_order_weight()
 
 
 def merged(running: str, candidate: str) -> HConfig:

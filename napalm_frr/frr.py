@@ -376,7 +376,7 @@ class FRRDriver(NetworkDriver):
             return out
 
     def _push(self, running: str, target: Any) -> None:
-        lines = frrconf.commands(frrconf.tree(running).config_to_get_to(target))
+        lines = frrconf.commands(frrconf.tree(running).config_to_get_to(target).set_order_weight())
         try:
             self._apply(lines)
         except (ConfigInvalidException, ReadTimeout, OSError) as exc:

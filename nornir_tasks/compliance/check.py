@@ -25,16 +25,13 @@ from functools import cache
 from typing import Any
 
 from hier_config import WorkflowRemediation
-from hier_config.constructors import get_hconfig_driver
-from hier_config.models import MatchRule, NegationDefaultWithRule, SectionalOverwriteRule
-from hier_config.models import Platform as HPlatform
 from hier_config.platforms.driver_base import HConfigDriverBase
 from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.compliance.features import FeatureMatcher, features_for, matcher
 from nornir_tasks.model import Platform
-from nornir_tasks.platforms import info
+from nornir_tasks.platforms import get
 
 Tree = dict[str, "Tree"]
 Path_ = tuple[str, ...]
@@ -129,7 +126,7 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
     """
     plat = Platform(platform)
     table = features_for(plat)
-    if info(plat).config_style == "set" and "{" in text:
+    if get(plat).config_style == "set" and "{" in text:
         text = get_driver(plat).config_preprocessor(text)
     ignore = _ignore_re(plat)
     feats: FeatureMatcher = matcher(plat)
@@ -176,29 +173,11 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
     return ParsedConfig(platform=plat, tree=root, by_feature=by_feature)
 
 
-@cache
-def get_driver(platform: Platform) -> HConfigDriverBase:
-    """The hier_config driver of a platform (from the platform table), with sectional overwrite for ordered
-    features so that a reordered access list is replaced as a whole."""
-    name = info(platform).hier_config_os
-    driver: HConfigDriverBase
-    if name == "HUAWEI_VRP":
-        from nornir_tasks.compliance.vrp import HConfigDriverGovnetVRP
-
-        driver = HConfigDriverGovnetVRP()
-    else:
-        driver = get_hconfig_driver(HPlatform[name])
-    if platform is Platform.FRR:
-        # FRR removes a vty password with a bare "no password" (the stored text is masked anyway)
-        for line in ("password ", "enable password "):
-            driver.rules.negate_with.append(NegationDefaultWithRule(match_rules=(MatchRule(startswith=line),),
-                                                                    use="no " + line.strip()))
-    if info(platform).config_style != "set":
-        for feat in features_for(platform).features:
-            if feat.ordered:
-                for prefix in feat.prefixes:
-                    driver.rules.sectional_overwrite.append(
-                        SectionalOverwriteRule(match_rules=(MatchRule(startswith=prefix),)))
+def get_driver(platform: Platform | str) -> HConfigDriverBase:
+    """The hier_config driver of a platform, from its package (``nornir_tasks/platforms/<name>/driver.py``): the
+    library's rules plus the platform's ordering, single-valued commands, removals without values and sectional
+    overwrite of ordered features (a reordered access list is replaced as a whole)."""
+    driver: HConfigDriverBase = get(platform).driver()
     return driver
 
 

@@ -15,162 +15,27 @@ Rules of the table:
   printed by the device alone and never belong to a comparison;
 * ``multiline_banner``: the platform prints ``banner motd ^C ... ^C`` over several lines.
 
-Adding a platform or feature is a change to :data:`FEATURES` only. A test checks that every platform of
+Adding a platform or feature is a change to that platform's ``features.py`` only. A test checks that every platform of
 :class:`~nornir_tasks.model.Platform` has an entry.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
-
-from pydantic import BaseModel, ConfigDict
+from types import MappingProxyType
 
 from nornir_tasks.model import Platform
+from nornir_tasks.platforms import PLATFORMS, get
+from nornir_tasks.platforms.spec import Feature, PlatformFeatures
 
+__all__ = ["FEATURES", "Feature", "FeatureMatcher", "PlatformFeatures", "features_for", "matcher"]
 
-class Feature(BaseModel):
-    """One feature: a name, the section prefixes that belong to it, and whether order matters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    prefixes: tuple[str, ...]
-    ordered: bool = False
-
-
-class PlatformFeatures(BaseModel):
-    """The features of one platform plus how its configuration text is cleaned before parsing."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    platform: Platform
-    features: tuple[Feature, ...]
-    ignore: tuple[str, ...] = ()
-    multiline_banner: bool = False
-    indent_width_hint: int = 1
-
-
-def _f(name: str, *prefixes: str, ordered: bool = False) -> Feature:
-    return Feature(name=name, prefixes=prefixes, ordered=ordered)
-
-
-_IOS_IGNORE = (r"^Building configuration", r"^Current configuration", r"^! Last configuration change",
-               r"^! NVRAM config last updated", r"^version ", r"^end$", r"^!", r"^ntp clock-period ")
-
-#: Platform → features. The feature names are shared across platforms where the meaning is the same, so a
-#: report per feature covers the whole fleet.
-FEATURES: dict[Platform, PlatformFeatures] = {
-    Platform.CISCO_IOS: PlatformFeatures(
-        platform=Platform.CISCO_IOS, multiline_banner=True, ignore=_IOS_IGNORE,
-        features=(
-            _f("hostname", "hostname"),
-            _f("banner", "banner"),
-            _f("local_users", "username", "enable secret"),
-            _f("aaa", "aaa ", "tacacs", "radius", "ip tacacs", "ip radius"),
-            _f("management", "ip ssh", "line vty", "line con"),
-            _f("dns", "ip domain", "ip name-server"),
-            _f("ntp", "ntp ", "clock timezone"),
-            _f("logging", "logging"),
-            _f("snmp", "snmp-server"),
-            _f("interfaces", "interface "),
-            _f("ospf", "router ospf"),
-            _f("bgp", "router bgp"),
-            _f("static", "ip route ", "ipv6 route ", "ipv6 unicast-routing", "ip routing"),
-            _f("acl", "ip access-list", "ipv6 access-list", "access-list", ordered=True),
-            _f("vrfs", "vrf definition", "ip vrf "),
-            _f("vlans", "vlan "),
-            _f("services", "service ", "no service ", "no ip ", "ip http", "ip cef", "ipv6 cef"),
-            _f("prefix_lists", "ip prefix-list", "ipv6 prefix-list", ordered=True),
-            _f("route_maps", "route-map"),
-        )),
-    Platform.ARISTA_EOS: PlatformFeatures(
-        platform=Platform.ARISTA_EOS, multiline_banner=True, ignore=_IOS_IGNORE,
-        features=(
-            _f("hostname", "hostname"),
-            _f("banner", "banner"),
-            _f("local_users", "username", "enable secret", "enable password"),
-            _f("aaa", "aaa ", "tacacs-server", "radius-server", "ip tacacs", "ip radius"),
-            _f("management", "management ssh", "management telnet", "management api", "ip ssh"),
-            _f("dns", "ip domain", "ip name-server", "dns domain"),
-            _f("ntp", "ntp ", "clock timezone"),
-            _f("logging", "logging"),
-            _f("snmp", "snmp-server"),
-            _f("interfaces", "interface "),
-            _f("ospf", "router ospf"),
-            _f("bgp", "router bgp"),
-            _f("static", "ip route ", "ipv6 route ", "ip routing", "ipv6 unicast-routing"),
-            _f("acl", "ip access-list", "ipv6 access-list", ordered=True),
-            _f("vrfs", "vrf instance"),
-            _f("vlans", "vlan "),
-            _f("services", "service ", "no service "),
-            _f("prefix_lists", "ip prefix-list", "ipv6 prefix-list", ordered=True),
-            _f("route_maps", "route-map"),
-        )),
-    Platform.FRR: PlatformFeatures(
-        platform=Platform.FRR,
-        ignore=(r"^Building configuration", r"^Current configuration", r"^frr version ", r"^frr defaults ",
-                r"^!", r"^end$", r"^exit$", r"^exit-vrf$", r"^exit-address-family$"),
-        features=(
-            _f("hostname", "hostname"),
-            _f("banner", "banner"),
-            _f("logging", "log "),
-            _f("interfaces", "interface "),
-            _f("ospf", "router ospf"),
-            _f("bgp", "router bgp"),
-            _f("static", "ip route ", "ipv6 route "),
-            _f("forwarding", "ip forwarding", "ipv6 forwarding", "no ip forwarding", "no ipv6 forwarding"),
-            _f("prefix_lists", "ip prefix-list", "ipv6 prefix-list", ordered=True),
-            _f("route_maps", "route-map"),
-            # vty logins FRR itself can hold: a password or user left on a router is drift, not a default
-            _f("management", "password ", "enable password ", "username ", "line vty"),
-        )),
-    Platform.HUAWEI_VRP: PlatformFeatures(
-        platform=Platform.HUAWEI_VRP,
-        ignore=(r"^#", r"^!", r"^return$", r"^quit$", r"^<.*>$", r"^\[.*\]$"),
-        features=(
-            _f("hostname", "sysname"),
-            _f("banner", "header"),
-            _f("aaa", "aaa", "hwtacacs-server", "radius-server", "hwtacacs"),
-            _f("management", "stelnet", "telnet", "ssh ", "user-interface", "undo telnet", "undo ssh"),
-            _f("dns", "dns "),
-            _f("ntp", "ntp-service", "clock timezone"),
-            _f("logging", "info-center"),
-            _f("snmp", "snmp-agent"),
-            _f("interfaces", "interface "),
-            _f("ospf", "ospf"),
-            _f("bgp", "bgp "),
-            _f("static", "ip route-static", "ipv6 route-static"),
-            _f("acl", "acl ", ordered=True),
-            _f("vrfs", "ip vpn-instance"),
-            _f("vlans", "vlan "),
-            _f("prefix_lists", "ip ip-prefix", "ip ipv6-prefix", ordered=True),
-            _f("route_maps", "route-policy"),
-        )),
-    Platform.JUNIPER_JUNOS: PlatformFeatures(
-        platform=Platform.JUNIPER_JUNOS,
-        ignore=(r"^#", r"^## ", r"^version ", r"^set version "),
-        features=(
-            _f("hostname", "set system host-name"),
-            _f("banner", "set system login message"),
-            _f("local_users", "set system login", "set system root-authentication"),
-            _f("aaa", "set system tacplus-server", "set system radius-server", "set system authentication-order",
-               "set system accounting"),
-            _f("management", "set system services"),
-            _f("dns", "set system name-server", "set system domain-name"),
-            _f("ntp", "set system ntp", "set system time-zone"),
-            _f("logging", "set system syslog"),
-            _f("snmp", "set snmp"),
-            _f("interfaces", "set interfaces"),
-            _f("ospf", "set protocols ospf"),
-            _f("bgp", "set protocols bgp", "set routing-options autonomous-system", "set routing-options router-id"),
-            _f("static", "set routing-options static", "set routing-options rib inet6.0 static"),
-            _f("security", "set security"),
-            _f("acl", "set firewall", ordered=True),
-            _f("route_maps", "set policy-options"),
-            _f("vlans", "set vlans"),
-        )),
-}
+#: Platform → features, read from each platform's package (``nornir_tasks/platforms/<name>/features.py``). The
+#: feature names are shared across platforms where the meaning is the same, so a report per feature covers the
+#: whole fleet.
+FEATURES: Mapping[Platform, PlatformFeatures] = MappingProxyType({p: s.features for p, s in PLATFORMS.items()})
 
 
 def features_for(platform: Platform | str) -> PlatformFeatures:
@@ -180,7 +45,7 @@ def features_for(platform: Platform | str) -> PlatformFeatures:
         >>> [f.name for f in features_for("frr").features][:4]
         ['hostname', 'banner', 'logging', 'interfaces']
     """
-    return FEATURES[Platform(platform)]
+    return get(platform).features
 
 
 class FeatureMatcher:

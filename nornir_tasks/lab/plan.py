@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nornir_tasks.errors import LabError
 from nornir_tasks.model import Inventory, InterfaceKind, RoutingProtocol
+from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.render.context import ACTIVE_FOR_CONFIG, lab_ifname
 
 #: Routers per sshd: OpenSSH listens on at most 16 sockets.
@@ -65,7 +66,7 @@ class LabRouter(_Frozen):
     @property
     def emulated(self) -> bool:
         """True when the device is not an FRR router and FRR stands in for it."""
-        return self.platform != "frr"
+        return self.platform != LAB_PLATFORM.value
 
     def interface(self, name: str) -> LabInterface | None:
         return next((i for i in self.interfaces if i.name == name), None)

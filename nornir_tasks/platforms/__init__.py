@@ -1,78 +1,72 @@
-"""Platform differences as data: one row per platform, no ``if platform == ...`` elsewhere.
+"""The platform registry: everything govnet knows about a platform, in one package per platform.
 
-A test checks the table is complete for every platform that has templates.
+``nornir_tasks/platforms/<name>/`` holds one platform's data (the shape of hier_config's ``platforms/<name>/``
+and scrapli's per-platform driver modules):
+
+* ``__init__.py`` — its :class:`~nornir_tasks.platforms.spec.PlatformSpec` (``SPEC``): netmiko and NAPALM names,
+  backup command, comment and CLI error markers, capabilities and how it reverts a change;
+* ``features.py`` — its compliance feature map;
+* ``rules.py`` — what makes a remediation or rollback one the device accepts (ordering, single-valued
+  commands, removals without values, protected lines, banners);
+* ``driver.py`` — its hier_config driver (those rules turned into hier_config's), used by compliance and, for
+  FRR, by ``napalm_frr``;
+* ``secrets.py`` (when present) — its secret patterns, read by :attr:`PlatformSpec.secrets`.
+
+Every stage asks :func:`get`; no stage special-cases a platform name. A test checks the registry is complete
+for every platform that has templates.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
-from pydantic import BaseModel, ConfigDict
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from nornir_tasks.model import Platform
+from nornir_tasks.platforms import arista_eos, cisco_ios, frr, huawei_vrp, juniper_junos
+from nornir_tasks.platforms.spec import (
+    Capability,
+    ChangeRules,
+    Feature,
+    PlatformFeatures,
+    PlatformSpec,
+    Protect,
+    Revert,
+)
+
+__all__ = ["LAB_PLATFORM", "PLATFORMS", "Capability", "ChangeRules", "Feature", "PlatformFeatures", "PlatformInfo",
+           "PlatformSpec", "Protect", "Revert", "get", "info"]
+
+#: Platform → its spec (read-only).
+PLATFORMS: Mapping[Platform, PlatformSpec] = MappingProxyType(
+    {m.SPEC.platform: m.SPEC for m in (cisco_ios, huawei_vrp, juniper_junos, arista_eos, frr)})
+
+#: The platform every device becomes in the virtual lab (FRR routers in network namespaces).
+LAB_PLATFORM = Platform.FRR
+
+#: The former name of :class:`PlatformSpec`.
+PlatformInfo = PlatformSpec
 
 
-class Capability(str, Enum):
-    RENDER = "render"
-    BACKUP = "backup"
-    DIFF = "diff"
-    DEPLOY = "deploy"
-    COMMIT_CONFIRM = "commit_confirm"
-    ROLLBACK = "rollback"
+def get(platform: Platform | str) -> PlatformSpec:
+    """The spec of a platform.
 
-
-class PlatformInfo(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    platform: Platform
-    vendor: str
-    netmiko_device_type: str
-    napalm_driver: str | None
-    hier_config_os: str            # the *name* of hier_config's Platform member (never its positional value)
-    backup_command: str
-    comment_prefixes: tuple[str, ...]
-    error_markers: tuple[str, ...]
-    config_style: str              # "indented" (IOS-like), "set" (Junos set commands)
-    capabilities: frozenset[Capability]
-
-
-_ALL = frozenset(Capability)
-
-PLATFORMS: dict[Platform, PlatformInfo] = {
-    Platform.CISCO_IOS: PlatformInfo(
-        platform=Platform.CISCO_IOS, vendor="Cisco", netmiko_device_type="cisco_ios", napalm_driver="ios",
-        hier_config_os="CISCO_IOS", backup_command="show running-config", comment_prefixes=("!",),
-        error_markers=("% Invalid input", "% Incomplete command", "% Ambiguous command"),
-        config_style="indented", capabilities=_ALL),
-    Platform.HUAWEI_VRP: PlatformInfo(
-        platform=Platform.HUAWEI_VRP, vendor="Huawei", netmiko_device_type="huawei", napalm_driver=None,
-        hier_config_os="HUAWEI_VRP", backup_command="display current-configuration", comment_prefixes=("#",),
-        error_markers=("Error: Unrecognized command", "Error: Wrong parameter", "Error: Incomplete command"),
-        config_style="indented",
-        capabilities=frozenset({Capability.RENDER, Capability.BACKUP, Capability.DIFF, Capability.DEPLOY})),
-    Platform.JUNIPER_JUNOS: PlatformInfo(
-        platform=Platform.JUNIPER_JUNOS, vendor="Juniper", netmiko_device_type="juniper_junos",
-        napalm_driver="junos", hier_config_os="JUNIPER_JUNOS",
-        backup_command="show configuration | display set", comment_prefixes=("#",),
-        error_markers=("syntax error", "unknown command", "error:"), config_style="set", capabilities=_ALL),
-    Platform.ARISTA_EOS: PlatformInfo(
-        platform=Platform.ARISTA_EOS, vendor="Arista", netmiko_device_type="arista_eos", napalm_driver="eos",
-        hier_config_os="ARISTA_EOS", backup_command="show running-config", comment_prefixes=("!",),
-        error_markers=("% Invalid input", "% Incomplete command", "% Ambiguous command"),
-        config_style="indented", capabilities=_ALL),
-    Platform.FRR: PlatformInfo(
-        platform=Platform.FRR, vendor="FRRouting", netmiko_device_type="cisco_ios", napalm_driver="frr",
-        hier_config_os="CISCO_IOS", backup_command="show running-config", comment_prefixes=("!",),
-        error_markers=("% Unknown command", "% Invalid input", "% Command incomplete", "% Ambiguous command"),
-        config_style="indented", capabilities=_ALL),
-}
-
-
-def info(platform: Platform | str) -> PlatformInfo:
-    """The row for a platform.
+    Raises:
+        ValueError: when ``platform`` is not a platform govnet knows (the inventory refuses those: INV-018).
 
     Examples:
-        >>> info("frr").netmiko_device_type
-        'cisco_ios'
+        >>> get("frr").netmiko_device_type, get("frr").revert.value
+        ('cisco_ios', 'emulated')
+        >>> get("juniper_junos").features.features[0].name
+        'hostname'
     """
     return PLATFORMS[Platform(platform)]
+
+
+def info(platform: Platform | str) -> PlatformSpec:
+    """The former name of :func:`get`.
+
+    Examples:
+        >>> info("frr") is get("frr")
+        True
+    """
+    return get(platform)

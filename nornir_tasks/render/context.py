@@ -40,6 +40,7 @@ from nornir_tasks.model import (
     SharedData,
     Site,
 )
+from nornir_tasks.platforms import get as get_platform
 
 ACTIVE_FOR_CONFIG = {CircuitStatus.ACTIVE, CircuitStatus.ORDERED, CircuitStatus.SUSPENDED}
 
@@ -56,7 +57,7 @@ def lab_ifname(device: Device, itf: Interface) -> str:
         >>> lab_ifname(d, d.interfaces[0])
         'e0'
     """
-    if device.platform.value == "frr":
+    if get_platform(device.platform).lab_native_names:
         return itf.name
     return f"e{device.interfaces.index(itf)}"
 
@@ -355,7 +356,7 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
     lan_names = {itf.name for itf in dev.interfaces
                  if itf.kind.value == "lan" and itf.ipv4 is not None and (name, itf.name) not in idx.links}
     area = next(iter(ospf_area_of.values()), None)
-    is_frr = dev.platform.value == "frr"
+    native_names = get_platform(dev.platform).lab_native_names
     itf_views: list[InterfaceView] = []
     for pos, itf in enumerate(dev.interfaces):
         carried = idx.by_itf.get((name, itf.name))
@@ -368,7 +369,7 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
         passive = area is not None and itf.name in lan_names and itf.name not in ospf_area_of
         itf_area = ospf_area_of.get(itf.name) or (area if passive else None)
         itf_views.append(InterfaceView(itf, carried, link, peer.device if peer else None, peer.interface if peer else None,
-                                       itf.name if is_frr else f"e{pos}", itf_area, passive))
+                                       itf.name if native_names else f"e{pos}", itf_area, passive))
     by_name = {v.itf.name: v for v in itf_views}
     by_network: dict[Any, InterfaceView] = {}
     for v in itf_views:

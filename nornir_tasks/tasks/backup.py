@@ -1,7 +1,7 @@
 """The backup task: collect one device's running config and return it sanitized.
 
 NAPALM ``get_config`` where the platform's NAPALM driver speaks SSH through netmiko and returns the same text
-as the platform's ``backup_command`` (``frr`` — our napalm_frr — and ``ios``), so the host-key policy and the
+as the platform's ``backup_command`` (the registry's ``napalm_over_ssh``: ``frr`` — our napalm_frr — and ``ios``), so the host-key policy and the
 sanitizer rules apply unchanged; netmiko with the platform table's ``backup_command`` otherwise (NAPALM's junos
 driver goes through NETCONF and returns curly-brace text, eos through eAPI over HTTPS). The raw text never leaves this function: the payload holds the
 sanitized config only, so nothing Nornir prints or stores can carry a secret.
@@ -21,15 +21,11 @@ from nornir_tasks.backup.store import BackupStore, Collected, RunSummary, is_sta
 from nornir_tasks.devices import KnownHosts, SecretValues, credentials, known_hosts_path
 from nornir_tasks.errors import DeviceError
 from nornir_tasks.model import Platform
-from nornir_tasks.platforms import info
+from nornir_tasks.platforms import get
 from nornir_tasks.settings import Settings
 from nornir_tasks.tasks.connect import open_device
 
 logger = logging.getLogger(__name__)
-
-
-#: NAPALM drivers whose get_config runs over netmiko/SSH and prints what the platform's backup_command prints.
-NAPALM_OVER_SSH = frozenset({"frr", "ios"})
 
 
 class BackupPayload(BaseModel):
@@ -59,8 +55,8 @@ def backup_config(task: Task, known: KnownHosts, timeout: float = 10.0,
     keeps them out of Nornir's log of task arguments."""
     host = task.host
     platform = Platform(host.platform)
-    row = info(platform)
-    method: Literal["napalm", "netmiko"] = "napalm" if row.napalm_driver in NAPALM_OVER_SSH else "netmiko"
+    row = get(platform)
+    method: Literal["napalm", "netmiko"] = "napalm" if row.napalm_over_ssh else "netmiko"
     try:
         conn = open_device(task, method, known, timeout)
         if method == "napalm":

@@ -1,4 +1,4 @@
-"""A hier_config driver for Huawei VRP (``undo`` negation, ``quit`` to leave a view).
+"""The hier_config driver for Huawei VRP (``undo`` negation, ``quit`` to leave a view).
 
 hier_config's older releases have no Huawei driver; we keep our own small one so that remediation of VRP
 devices does not depend on which hier_config release is installed. It only returns rules and text as data,
@@ -8,10 +8,14 @@ like every hier_config driver.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from hier_config.child import HConfigChild
 from hier_config.models import MatchRule, PerLineSubRule, SectionalExitingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
+
+from nornir_tasks.platforms.hier import GovnetNegation, with_rules
+from nornir_tasks.platforms.huawei_vrp import SPEC
 
 _REMARK = re.compile(r"^(.*?\brule \d+ remark|remark)\b.*")
 _COMMUNITY = re.compile(r"^(snmp-agent community (?:read |write )?(?:cipher )?\S+).*")
@@ -46,8 +50,11 @@ def vrp_negation(text: str) -> str:
     return f"undo {text}"
 
 
-class HConfigDriverGovnetVRP(HConfigDriverBase):
-    """Huawei VRP for hier_config: ``undo`` negation, ``quit`` sectional exit, ``#``/``return`` dropped."""
+class HConfigDriverGovnetVRP(GovnetNegation, HConfigDriverBase):
+    """Huawei VRP for hier_config: ``undo`` negation, ``quit`` sectional exit, ``#``/``return`` dropped, plus
+    :mod:`~nornir_tasks.platforms.huawei_vrp.rules`."""
+
+    spec = SPEC
 
     @property
     def negation_prefix(self) -> str:
@@ -63,7 +70,7 @@ class HConfigDriverGovnetVRP(HConfigDriverBase):
 
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
-        return HConfigDriverRules(
+        return with_rules(HConfigDriverRules(
             indentation=1,
             sectional_exiting=[
                 SectionalExitingRule(match_rules=(MatchRule(startswith="bgp "), MatchRule(startswith="ipv4-family")),
@@ -74,4 +81,10 @@ class HConfigDriverGovnetVRP(HConfigDriverBase):
                 PerLineSubRule(search=r"^return$", replace=""),
                 PerLineSubRule(search=r"^\s*quit$", replace=""),
             ],
-        )
+        ), SPEC)
+
+
+@cache
+def driver() -> HConfigDriverGovnetVRP:
+    """The (stateless, shared) driver."""
+    return HConfigDriverGovnetVRP()
