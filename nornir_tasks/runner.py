@@ -1,5 +1,9 @@
-"""Running a stage over Nornir hosts with an explicit failed-host policy, and unwrapping nornir's errors.
+"""Building Nornir from config.yaml, running a task over its hosts with an explicit failed-host policy, and
+unwrapping nornir's errors.
 
+- :func:`build_nornir` is the one place a Nornir object is made: ``InitNornir`` with config.yaml's ``runner:``
+  (so another runner plugin can be swapped in), ``logging:``, ``core:`` and ``ssh:``, and the ``GovnetInventory``
+  plugin handed the already-validated model (no second load, no second validation).
 - Every run uses ``raise_on_error=False``; failed hosts are reset at the start of each run so a host that failed in
   one stage is not silently skipped by the next (nornir's default).
 - :func:`root_cause` is the one place that follows ``NornirSubTaskError`` down to the exception that matters.
@@ -7,13 +11,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from nornir.core.exceptions import NornirSubTaskError
 from nornir.core.task import AggregatedResult, MultiResult
 
-from nornir_tasks.errors import GovnetError
+from nornir_tasks.errors import GovnetError, LabError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from nornir.core import Nornir
+
+    from nornir_tasks.inventory.load import LoadResult
+    from nornir_tasks.settings import Settings
+
+#: Sections of config.yaml handed to ``InitNornir`` as they are (``inventory:`` is ours: the loaded model).
+NORNIR_SECTIONS = ("runner", "logging", "core", "ssh")
+
+
+def nornir_options(settings: Settings) -> dict[str, Any]:
+    """``InitNornir`` keyword arguments from config.yaml, minus the inventory.
+
+    The runner defaults to ``threaded`` with ``num_workers`` from govnet's settings; logging defaults to off
+    (govnet's CLI configures logging itself).
+
+    Examples:
+        >>> from nornir_tasks.settings import Settings
+        >>> nornir_options(Settings(num_workers=7))
+        {'runner': {'plugin': 'threaded', 'options': {'num_workers': 7}}, 'logging': {'enabled': False}}
+        >>> nornir_options(Settings(nornir_config={"runner": {"plugin": "serial"}}))["runner"]
+        {'plugin': 'serial', 'options': {}}
+    """
+    raw = settings.nornir_config or {}
+    out: dict[str, Any] = {}
+    runner = dict(raw.get("runner") or {"plugin": "threaded"})
+    options = dict(runner.get("options") or {})
+    if runner.get("plugin", "threaded") == "threaded":
+        options.setdefault("num_workers", settings.num_workers)
+    out["runner"] = {**runner, "options": options}
+    out["logging"] = dict(raw.get("logging") or {"enabled": False})
+    for key in ("core", "ssh"):
+        if raw.get(key):
+            out[key] = dict(raw[key])
+    return out
+
+
+def lab_overlay_path(settings: Settings) -> Path:
+    """The lab's Nornir overlay (written by ``govnet lab up``); :class:`LabError` LAB-004 when the lab is not up."""
+    path = settings.resolve(settings.lab_dir) / "overlay.yaml"
+    if not path.exists():
+        raise LabError("the lab is not up (no lab overlay found)", code="LAB-004", hint="run 'govnet lab up' first")
+    return path
+
+
+def build_nornir(settings: Settings, loaded: LoadResult, names: Sequence[str], *, lab: bool = False) -> Nornir:
+    """A Nornir object over ``names``, built by ``InitNornir`` from config.yaml's sections and the loaded model.
+
+    The inventory plugin is ``GovnetInventory`` given ``loaded`` (never read or validated again); ``lab`` points
+    every host at its lab router (the overlay written by ``govnet lab up``). Failed hosts start reset.
+    """
+    from nornir import InitNornir
+
+    overlay = str(lab_overlay_path(settings)) if lab else None
+    creds = settings.credentials
+    inventory = {"plugin": "GovnetInventory",
+                 "options": {"inventory_dir": str(settings.resolve(settings.inventory_dir)),
+                             "username_env": creds.username_env, "password_env": creds.password_env,
+                             "overlay": overlay, "only": list(names), "loaded": loaded}}
+    return InitNornir(inventory=inventory, **nornir_options(settings))
 
 
 def root_cause(result: MultiResult | BaseException | None) -> BaseException | None:

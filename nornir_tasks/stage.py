@@ -18,13 +18,15 @@ caller supplies, normally :func:`nornir_tasks.runner.build_nornir`), so pure sta
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -164,6 +166,60 @@ class Stage(Protocol[T]):  # type: ignore[misc]
 
     def run(self, ctx: StageContext, selection: Sequence[str]) -> StageReport[T]:
         ...
+
+
+#: Stage name → ``"module:Class"`` (resolved lazily, so naming a stage imports only that stage). A playbook's
+#: ``uses: <name>`` and ``with: {...}`` become ``make_stage(name, options)``.
+STAGES: Mapping[str, str] = MappingProxyType({
+    "render": "nornir_tasks.render.stage:RenderStage",
+})
+
+
+def stage_class(name: str) -> type[Any]:
+    """The class registered for stage ``name`` (:data:`STAGES`); a coded error for an unknown name.
+
+    Examples:
+        >>> stage_class("render").name
+        'render'
+        >>> try:
+        ...     stage_class("no-such-stage")
+        ... except Exception as exc:
+        ...     print(exc.code)
+        CFG-003
+    """
+    from nornir_tasks.errors import GovnetError
+
+    target = STAGES.get(name)
+    if target is None:
+        raise GovnetError(f"unknown stage {name!r}", code="CFG-003", hint=f"use one of: {', '.join(sorted(STAGES))}")
+    module, _, cls = target.partition(":")
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+
+
+def make_stage(name: str, options: Mapping[str, Any] | None = None) -> Any:
+    """An instance of stage ``name`` with ``options`` (a playbook's ``with:``), validated by the stage class.
+
+    Examples:
+        >>> make_stage("render", {"lab": True}).lab
+        True
+        >>> try:
+        ...     make_stage("render", {"colour": "red"})
+        ... except Exception as exc:
+        ...     print(exc.code, exc.message.split(":")[0])
+        CFG-003 stage render
+    """
+    from pydantic import ValidationError
+
+    from nornir_tasks.errors import GovnetError
+
+    cls = stage_class(name)
+    try:
+        return cls(**dict(options or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise GovnetError(f"stage {name}: option {where}: {err['msg']}", code="CFG-003",
+                          hint=f"check the options of stage {name}") from exc
 
 
 def outcomes_for(selection: Iterable[str], done: dict[str, HostOutcome[T]],

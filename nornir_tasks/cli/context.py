@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from nornir_tasks.inventory.load import LoadResult, load_or_raise
 from nornir_tasks.inventory.selection import select
 from nornir_tasks.settings import Settings, load_settings
+from nornir_tasks.stage import ProgressFn, StageContext
 
 
 def settings_from(config: Path, inventory: Path | None) -> Settings:
@@ -30,30 +32,24 @@ def selection(result: LoadResult, filters: list[str] | None) -> list[str]:
 
 
 def nornir_from(settings: Settings, result: LoadResult, names: list[str], *, lab: bool = False) -> Any:
-    """A Nornir object over the selected hosts, built from the already-validated inventory (no second load)."""
-    import os
+    """A Nornir object over the selected hosts (see :func:`nornir_tasks.runner.build_nornir`)."""
+    from nornir_tasks.runner import build_nornir
 
-    from nornir.core import Nornir
-    from nornir.core.configuration import Config
-    from nornir.core.plugins.connections import ConnectionPluginRegister
-    from nornir.plugins.runners import ThreadedRunner
+    return build_nornir(settings, result, names, lab=lab)
 
-    if "netmiko" not in ConnectionPluginRegister.available:
-        ConnectionPluginRegister.auto_register()   # InitNornir would do this; building Nornir directly does not
 
-    from nornir_tasks.inventory.plugin import build_nornir_inventory, read_overlay
+def stage_context(settings: Settings, result: LoadResult, *, lab: bool = False, commit: bool = False,
+                  jobs: int | None = None, today: date | None = None, lang: str = "en",
+                  progress: ProgressFn | None = None) -> StageContext:
+    """The :class:`~nornir_tasks.stage.StageContext` of one command: settings, the validated model, the hand-off
+    paths (lab state apart), and a Nornir builder over the same model (built only by stages that need it)."""
+    from nornir_tasks.paths import Paths
 
-    overlay = None
-    if lab:
-        from nornir_tasks.errors import LabError
+    def nornir(names: Sequence[str]) -> Any:
+        return nornir_from(settings, result, list(names), lab=lab)
 
-        path = settings.resolve(settings.lab_dir) / "overlay.yaml"
-        if not path.exists():
-            raise LabError("the lab is not up (no lab overlay found)", code="LAB-004",
-                           hint="run 'govnet lab up' first")
-        overlay = read_overlay(path)
-    inv = build_nornir_inventory(result, username=settings.credential("username"),
-                                 password=settings.credential("password"), overlay=overlay, only=set(names))
-    config = Config(runner={"plugin": "threaded", "options": {"num_workers": settings.num_workers}},
-                    logging={"enabled": False})
-    return Nornir(inventory=inv, runner=ThreadedRunner(num_workers=settings.num_workers), config=config)
+    ctx = StageContext(settings=settings, inventory=result.inventory, paths=Paths.of(settings, lab), nornir=nornir,
+                       commit=commit, lab=lab, lang=lang, jobs=jobs, today=today)
+    if progress is not None:
+        ctx.progress = progress
+    return ctx

@@ -1,8 +1,8 @@
 """``govnet render [--filter ...] [--out DIR] [--lab]``: intended configs for the selection.
 
-No business logic: :func:`nornir_tasks.render.batch.render_many` renders (forked workers, one cached Jinja
+No business logic: :class:`nornir_tasks.render.stage.RenderStage` renders (forked workers, one cached Jinja
 environment) and writes ``<out>/<host>.cfg`` atomically and only when changed; this module shows progress,
-prints the summary and the failed hosts' sentences, and sets the exit code (1 when a host failed).
+prints the summary and the failed hosts' sentences, and takes the exit code from the stage's report.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nornir_tasks.cli.common import (
-    EXIT_FAILED,
-    EXIT_OK,
     ConfigOpt,
     FilterOpt,
     Format,
@@ -27,9 +25,10 @@ from nornir_tasks.cli.common import (
     emit_json,
     table,
 )
-from nornir_tasks.cli.context import inventory_from, selection, settings_from
-from nornir_tasks.paths import Paths
-from nornir_tasks.render.batch import RenderSummary, render_many
+from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
+from nornir_tasks.render.batch import RenderOutcome, RenderSummary
+from nornir_tasks.render.stage import RenderStage
+from nornir_tasks.stage import StageReport
 
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Folder for <host>.cfg (default: <build_dir>/intended, or <build_dir>/intended-lab with --lab).")]
@@ -52,34 +51,35 @@ def command(
     settings = settings_from(config, inventory)
     result = inventory_from(settings)
     names = selection(result, filter)
-    paths = Paths.of(settings, lab)
-    out_dir = out if out is not None else paths.intended_dir
-    templates = settings.resolve(settings.templates_dir)
+    stage = RenderStage(out=out)
 
     show_bar = format is Format.table and sys.stderr.isatty()
-    # auto_refresh=False: no refresh thread is running when render_many forks its workers
+    # auto_refresh=False: no refresh thread is running when the stage forks its workers
     with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), disable=not show_bar, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("render", total=len(names))
 
-        def advance(n: int) -> None:
-            bar.advance(task, n)
+        def advance(what: str, done: int, total: int) -> None:
+            bar.update(task, completed=done)
             bar.refresh()
 
-        outcomes = render_many(result.inventory, names, templates, out_dir, lab=lab, workers=workers,
-                               progress=advance,
-                               bytecode_dir=paths.cache_dir / "jinja")
-    summary = RenderSummary.of(outcomes)
-    failed = [o for o in outcomes if o.failed]
+        ctx = stage_context(settings, result, lab=lab, jobs=workers, progress=advance)
+        report = stage.run(ctx, names)
+    _show(report, stage.out if stage.out is not None else ctx.paths.intended_dir, format)
+    raise typer.Exit(report.exit_code)
 
+
+def _show(report: StageReport[RenderOutcome], out_dir: Path, format: Format) -> None:
+    outcomes = [o.result for o in report.outcomes if o.result is not None]
+    summary = RenderSummary.of(outcomes)
     if format is Format.json:
         emit_json({"out": str(out_dir), "summary": summary.model_dump(),
                    "hosts": [o.model_dump(mode="json") for o in outcomes]})
-    else:
-        err = console(stderr=True)
-        for o in failed:
+        return
+    err = console(stderr=True)
+    for o in outcomes:
+        if o.failed:
             sentence = f"[{o.code}] {o.error}" + (f" — {o.hint}" if o.hint else "")
             err.print(f"[red]failed[/red] {escape(sentence)}", markup=True, highlight=False)
-        table(f"govnet render → {out_dir}", ["rendered", "changed", "unchanged", "failed"],
-              [[summary.rendered, summary.changed, summary.unchanged, summary.failed]])
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+    table(f"govnet render → {out_dir}", ["rendered", "changed", "unchanged", "failed"],
+          [[summary.rendered, summary.changed, summary.unchanged, summary.failed]])

@@ -8,7 +8,9 @@
         inventory_dir: inventory
 
 It loads and validates every inventory file (raising :class:`~nornir_tasks.errors.InventoryError` with all
-findings when there is an error), and gives each host ``site``, ``device``, ``interfaces``, ``circuits`` and
+findings when there is an error) — or, given ``loaded`` (an already validated
+:class:`~nornir_tasks.inventory.load.LoadResult`, from :func:`nornir_tasks.runner.build_nornir`), uses that model
+as is, without reading a file again — and gives each host ``site``, ``device``, ``interfaces``, ``circuits`` and
 ``role`` in ``host.data``, plus groups derived from the data (``province__12``, ``level__commune``,
 ``region__TDMNPB``, ``role__ce_router``, ``platform__frr``, ``site__<id>``). Credentials come from the
 environment variables named in the options (defaults ``GOVNET_USERNAME`` / ``GOVNET_PASSWORD``).
@@ -116,16 +118,17 @@ class GovnetInventory:
 
     def __init__(self, inventory_dir: str = "inventory", username_env: str = "GOVNET_USERNAME",
                  password_env: str = "GOVNET_PASSWORD", overlay: str | None = None,
-                 only: list[str] | None = None) -> None:
+                 only: list[str] | None = None, loaded: LoadResult | None = None) -> None:
         self.inventory_dir = Path(inventory_dir)
         self.username_env = username_env
         self.password_env = password_env
         self.overlay = Path(overlay) if overlay else None
         self.only = set(only) if only is not None else None
-        self.result: LoadResult | None = None
+        self.result: LoadResult | None = loaded
 
     def load(self) -> Inventory:
-        self.result = load_or_raise(self.inventory_dir)
+        if self.result is None:
+            self.result = load_or_raise(self.inventory_dir)
         overlay = read_overlay(self.overlay) if self.overlay else None
         return build_nornir_inventory(self.result, username=os.environ.get(self.username_env),
                                       password=os.environ.get(self.password_env), overlay=overlay,

@@ -2,7 +2,8 @@
 
 Pure core: no nornir import. One :class:`~nornir_tasks.render.engine.Renderer` (one cached Jinja environment)
 and one :class:`~nornir_tasks.render.context.ContextIndex` are built once, in the parent process; worker
-processes are forked after that and inherit both, so each host costs one context and one template render.
+processes are forked after that by :func:`nornir_tasks.stage.parallel_map` and inherit both (never pickled), so
+each host costs one context and one template render.
 Each worker writes its own files (``write_if_changed``: atomic, only when the content changed) and sends back
 only a small :class:`RenderOutcome` per host. A host that fails (missing variable, template error, unsafe
 value) fails alone, with a sentence naming the host, template file and line, and the variable.
@@ -12,9 +13,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from nornir_tasks.fileio import write_if_changed
 from nornir_tasks.model import Inventory
 from nornir_tasks.render.context import ContextIndex
 from nornir_tasks.render.engine import Renderer
+from nornir_tasks.stage import default_jobs, parallel_map
 
 logger = logging.getLogger(__name__)
 
@@ -113,20 +113,6 @@ class _Job:
         return RenderOutcome(host=host, status=RenderStatus.CHANGED if changed else RenderStatus.UNCHANGED,
                              path=str(path))
 
-    def chunk(self, hosts: Sequence[str]) -> list[RenderOutcome]:
-        return [self.one(h) for h in hosts]
-
-
-_WORKER_JOB: list[_Job] = []   # set only inside forked worker processes, by _init_worker
-
-
-def _init_worker(job: _Job) -> None:
-    _WORKER_JOB[:] = [job]
-
-
-def _run_chunk(hosts: Sequence[str]) -> list[RenderOutcome]:
-    return _WORKER_JOB[0].chunk(hosts)
-
 
 def render_many(inv: Inventory, hosts: Sequence[str], templates_dir: str | Path, out_dir: str | Path, *,
                 lab: bool = False, workers: int | None = None, chunk_size: int = 100,
@@ -134,38 +120,20 @@ def render_many(inv: Inventory, hosts: Sequence[str], templates_dir: str | Path,
                 bytecode_dir: str | Path | None = None) -> list[RenderOutcome]:
     """Render ``hosts`` and write ``<out_dir>/<host>.cfg`` for each; return one outcome per host (host order).
 
-    ``workers``: processes to fork (default: the CPU count; 1 renders in this process). ``progress`` is
-    called with the number of hosts just finished. ``lab`` renders every device with the ``frr`` templates
-    (its lab stand-in). ``bytecode_dir`` keeps compiled templates between runs.
+    ``workers``: processes to fork (default: the CPU count; 1 renders in this process; never more than one per
+    ``chunk_size`` hosts). ``progress`` is called with the number of hosts just finished. ``lab`` renders every
+    device with the ``frr`` templates (its lab stand-in). ``bytecode_dir`` keeps compiled templates between runs.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     job = _Job(inv, Renderer(templates_dir, bytecode_dir=bytecode_dir), out, lab)
-    n_workers = max(1, min(workers or os.cpu_count() or 1, max(1, len(hosts) // chunk_size)))
-    chunks = [list(hosts[i:i + chunk_size]) for i in range(0, len(hosts), chunk_size)]
-    results: dict[str, RenderOutcome] = {}
+    jobs = max(1, min(workers or default_jobs(), max(1, len(hosts) // chunk_size)))
     job.renderer.warm()
     # The inventory is millions of long-lived objects: without this, every full garbage collection walks them
     # all again (measured: a Cisco CE config took 3.8 ms instead of 0.57 ms). Frozen objects are also never
     # written to by the collector, so the forked workers keep sharing their pages with the parent.
     gc.freeze()
     try:
-        for outcomes in _iterate(job, chunks, n_workers):
-            for o in outcomes:
-                results[o.host] = o
-            if progress is not None:
-                progress(len(outcomes))
+        return parallel_map(job.one, list(hosts), jobs=jobs, batch=chunk_size, on_progress=progress)
     finally:
         gc.unfreeze()
-    return [results[h] for h in hosts]
-
-
-def _iterate(job: _Job, chunks: list[list[str]], n_workers: int) -> Iterator[list[RenderOutcome]]:
-    if n_workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for c in chunks:
-            yield job.chunk(c)
-        return
-    # fork: the workers inherit the job (renderer with compiled templates, context index, inventory) unpickled
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(n_workers, initializer=_init_worker, initargs=(job,)) as pool:
-        yield from pool.imap_unordered(_run_chunk, chunks)

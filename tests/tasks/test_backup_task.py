@@ -58,6 +58,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GOVNET_PASSWORD", "Task-Test-Pw-123")
     ConnectionPluginRegister.auto_register()
     monkeypatch.setitem(ConnectionPluginRegister.available, "netmiko", FakeNetmiko)
+    # InitNornir re-registers every entry point and refuses a name taken by another class: keep the fake
+    monkeypatch.setattr(ConnectionPluginRegister, "auto_register", lambda: None)
     FakeNetmiko.opened, FakeNetmiko.behaviour = {}, {}
     return config
 

@@ -45,3 +45,31 @@ def test_report_exit_code_and_never_drops_hosts() -> None:
     ok = StageReport[str](stage="t", outcomes=(done["b"],))
     assert ok.exit_code == 0
     assert StageReport[str](stage="t", outcomes=(done["b"],), problems=1).exit_code == 1
+
+
+def test_every_registered_stage_resolves_and_has_its_name() -> None:
+    from nornir_tasks.stage import STAGES, stage_class
+
+    for name in STAGES:
+        cls = stage_class(name)
+        assert cls.name == name and callable(getattr(cls, "run", None)), name
+
+
+def test_render_stage_reports_every_host_and_the_files_it_wrote(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from nornir_tasks.cli.context import inventory_from, stage_context
+    from nornir_tasks.settings import Settings
+    from nornir_tasks.stage import make_stage
+
+    root = Path(__file__).resolve().parents[2]
+    settings = Settings(inventory_dir=root / "inventory", templates_dir=root / "templates", build_dir=tmp_path)
+    result = inventory_from(settings)
+    names = ["lcu-gw01", "lcu-dao-san-ce01"]
+    stage = make_stage("render", {"lab": True})
+    first = stage.run(stage_context(settings, result, jobs=1), names)
+    assert [o.host for o in first.outcomes] == names and first.exit_code == 0
+    assert first.summary()["changed"] == 2
+    assert sorted(first.files) == sorted(str(tmp_path / "intended-lab" / f"{n}.cfg") for n in names)
+    again = stage.run(stage_context(settings, result, jobs=1), names)
+    assert again.summary()["ok"] == 2 and again.files == ()
