@@ -65,6 +65,10 @@ CATALOG: dict[str, str] = {
     # inventory: topology
     "INV-040": "active commune site without an active level-II circuit to its own province",
     "INV-041": "commune site lies in a different province than its commune code says",
+    # inventory: device models and interface names (nornir_tasks/platforms/<name>/models.py)
+    "INV-050": "interface the device model does not have",
+    "INV-051": "interface name not in the platform's naming",
+    "INV-052": "device model not in the platform's model table",
     # render
     "RND-001": "template not found",
     "RND-002": "template syntax error",

@@ -51,6 +51,7 @@ from typing import Any
 from nornir_tasks.errors import GovnetError
 from nornir_tasks.fileio import write_if_changed
 from nornir_tasks.inventory.geography import Commune, Geography, Province, load_geography
+from nornir_tasks.platforms.hardware import DeviceModel, device_model
 
 #: The date the generated data describes: review and activation dates are drawn before it. A fixed date
 #: keeps the output byte-identical from one day to the next.
@@ -795,6 +796,58 @@ def _defaults() -> dict[str, Any]:
     }}
 
 
+_SPECS_OF_ROLE = {"ce_router": CE_SPECS, "firewall": FW_SPECS, "core_switch": SWITCH_SPECS,
+                  "access_switch": SWITCH_SPECS, "gateway": GATEWAY_SPECS}
+
+
+def _port_map(spec: Spec, model: DeviceModel) -> dict[str, str]:
+    """Spec port → the model's own port (from the model table), for the ports the model names.
+
+    Examples:
+        >>> from nornir_tasks.platforms.hardware import device_model
+        >>> _port_map(GATEWAY_SPECS[0][0], device_model("cisco_ios", "ASR1001-X"))["TenGigabitEthernet0/1/0"]
+        'TenGigabitEthernet0/0/0'
+        >>> _port_map(FW_SPECS[0][0], device_model("juniper_junos", "SRX300"))["fxp0"]
+        'ge-0/0/7'
+    """
+    out = {a: b for a, b in zip(spec.ports, model.typical)}
+    if spec.sub and model.typical_sub:
+        out[spec.sub] = model.typical_sub
+    mgmt = model.mgmt_port or model.inband_mgmt
+    if mgmt:
+        out[spec.mgmt] = mgmt
+    return {a: b for a, b in out.items() if a != b}
+
+
+def _fit_ports_to_models(hosts: dict[str, Any], circuits: dict[str, Any], links: dict[str, Any]) -> None:
+    """Rename each generated device's ports to the ones its model has (the platform packages' model table):
+    an ASR1001-X's built-in 10GE ports are Te0/0/0-1, an SRX300 has no fxp0, an AR6140-S no MEth."""
+    renames: dict[str, dict[str, str]] = {}
+    for name, host in hosts.items():
+        data = host["data"]
+        model = device_model(host["platform"], data.get("model"))
+        specs = [sp for sp, _ in _SPECS_OF_ROLE.get(data["role"], ()) if sp.platform == host["platform"]]
+        if model is None or not specs:
+            continue
+        mapping = _port_map(specs[0], model)
+        if not mapping:
+            continue
+        renames[name] = mapping
+        for itf in data["interfaces"]:
+            itf["name"] = _renamed(itf["name"], mapping)
+    for item in (*circuits.values(), *links.values()):
+        for side in ("a", "z"):
+            end = item[side]
+            mapping = renames.get(end["device"])
+            if mapping:
+                end["interface"] = _renamed(end["interface"], mapping)
+
+
+def _renamed(name: str, mapping: dict[str, str]) -> str:
+    base, dot, rest = name.partition(".")
+    return mapping.get(base, base) + dot + rest
+
+
 def build(scope: str, seed: int, *, as_of: date = REFERENCE_DATE, geo: Geography | None = None) -> dict[str, Any]:
     """The generated inventory as plain data: file name → content (what :func:`generate` writes).
 
@@ -813,6 +866,7 @@ def build(scope: str, seed: int, *, as_of: date = REFERENCE_DATE, geo: Geography
     for host in pes.values():   # management interface last, like the sample
         host["data"]["interfaces"].append(_itf(PE_SPEC.mgmt, "mgmt", "mgmt", f"{host['hostname']}/24",
                                                description="Quan tri"))
+    _fit_ports_to_models(out.hosts, out.circuits, out.links)
     out.allocations.append(_alloc("10.0.254.0/24", "Cục Bưu điện Trung ương", "Quản trị thiết bị mạng lõi",
                                   as_of.replace(day=1).isoformat()))
     out.allocations.append(_alloc("10.0.255.0/24", "Cục Bưu điện Trung ương", "Địa chỉ loopback mạng lõi",

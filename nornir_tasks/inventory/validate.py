@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
 from nornir_tasks.errors import Severity
+from nornir_tasks.inventory.validate_models import check_models
 from nornir_tasks.model import (
     AccessLevel,
     AdminLevel,
@@ -42,6 +43,7 @@ def run_checks(result: LoadResult, ctx: _Ctx, *, today: date) -> None:
     _check_references(inv, ctx)
     _check_addressing(inv, ctx, today)
     _check_topology(inv, ctx)
+    check_models(inv, ctx)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""Checks of device models and interface names against the platform packages' tables.
+
+* ``INV-050`` an interface the device's model does not have (a port number past the model's last port, a
+  sub-interface on a model that cannot carry one, an address on a layer-2-only port, or a dedicated
+  management port on a model without one); the hint lists the model's valid port names.
+* ``INV-051`` an interface name that is not in the platform's naming (``GigabitEthernet0`` on Huawei VRP,
+  ``Gi0/0/0`` where the device prints ``GigabitEthernet0/0/0``).
+* ``INV-052`` (warning) a model that is not in its platform's model table, so its ports cannot be checked.
+
+The tables are data in ``nornir_tasks/platforms/<name>/models.py`` (:mod:`nornir_tasks.platforms.hardware`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nornir_tasks.errors import Severity
+from nornir_tasks.model import Device, Inventory
+from nornir_tasks.platforms.hardware import DeviceModel, device_model, example_names, models_of, name_problem, \
+    port_problem
+
+if TYPE_CHECKING:
+    from nornir_tasks.inventory.load import _Ctx
+
+_HINT_PORTS = 12   # port names shown in a hint before "…"
+
+
+def check_models(inv: Inventory, ctx: _Ctx) -> None:
+    """Add INV-050/051/052 findings for every device of the inventory."""
+    unknown: set[tuple[str, str]] = set()
+    for dev in inv.devices.values():
+        platform = dev.platform.value
+        model = device_model(platform, dev.model)
+        if dev.model and model is None and models_of(platform) and (platform, dev.model) not in unknown:
+            unknown.add((platform, dev.model))
+            file, path = ctx.where("device", dev.name)
+            ctx.add("INV-052", f"model {dev.model} of device {dev.name} is not in the {platform} model table, so its "
+                    "ports are not checked",
+                    f"add it to nornir_tasks/platforms/{platform}/models.py (known: "
+                    f"{', '.join(sorted(models_of(platform)))})",
+                    file=file, path=(*path, "data", "model") if file else (), host=dev.name,
+                    severity=Severity.WARNING)
+        _check_device(dev, model, ctx)
+
+
+def _check_device(dev: Device, model: DeviceModel | None, ctx: _Ctx) -> None:
+    platform = dev.platform.value
+    file, path = ctx.where("device", dev.name)
+    for n, itf in enumerate(dev.interfaces):
+        where = {"file": file, "path": (*path, "data", "interfaces", n, "name") if file else (), "host": dev.name}
+        problem = name_problem(platform, itf.name)
+        if problem is not None:
+            ctx.add("INV-051", f"device {dev.name} ({platform}) has interface {itf.name!r}: {problem}",
+                    f"{platform} names interfaces like {', '.join(example_names(platform)[:6])}", **where)
+            continue
+        if model is None:
+            continue
+        routed = itf.ipv4 is not None or itf.ipv6 is not None
+        problem = port_problem(model, platform, itf.name, routed)
+        if problem is not None:
+            ctx.add("INV-050", f"device {dev.name}: {problem}", _ports_hint(model), **where)
+
+
+def _ports_hint(model: DeviceModel) -> str:
+    """The model's valid port names for a hint (shortened), its management port and in-band option.
+
+    Examples:
+        >>> from nornir_tasks.platforms.hardware import device_model
+        >>> _ports_hint(device_model("juniper_junos", "SRX300"))
+        'valid ports of SRX300: ge-0/0/0 … ge-0/0/7; no dedicated management port: manage it in-band (e.g. ge-0/0/7)'
+    """
+    if model.modular:
+        return f"{model.name} is modular: use a port of an installed line card"
+    ports = [p for p in model.all_ports() if p != model.mgmt_port]
+    shown = ", ".join(ports) if len(ports) <= _HINT_PORTS else f"{ports[0]} … {ports[-1]}"
+    if len(ports) > _HINT_PORTS or len({p.rstrip('0123456789') for p in ports}) == 1 and len(ports) > 4:
+        groups: dict[str, list[str]] = {}
+        for p in ports:
+            groups.setdefault(p.rstrip("0123456789"), []).append(p)
+        shown = ", ".join(g[0] if len(g) == 1 else f"{g[0]} … {g[-1]}" for g in groups.values())
+    mgmt = f"management port {model.mgmt_port}" if model.mgmt_port else \
+        f"no dedicated management port: manage it in-band (e.g. {model.inband_mgmt})"
+    out = f"valid ports of {model.name}: {shown}; {mgmt}"
+    if not model.subinterfaces:
+        out += "; no layer-3 sub-interfaces (use VLAN interfaces)"
+    return out
