@@ -17,7 +17,7 @@ AAA = r"(?:tacacs-server|radius-server|aaa group server|aaa server)\b"
 
 FORMS: tuple[SecretForm, ...] = (
     SecretForm(what="username / aaa root / enable secret (any words before it)", keyword="secret",
-               types=(ENC, r"level \d+"), source=UM + "eos-user-security"),
+               types=(ENC, r"level \d+", r"\d+ 0|7|8a"), source=UM + "eos-user-security"),
     SecretForm(what="password (enable password sha512, BGP/OSPF neighbour, username … password)",
                keyword="password", types=(ENC, r"level \d+"), source=UM + "eos-user-security"),
     SecretForm(what="SNMP community", keyword="community", context=r"snmp-server\b", source=UM + "eos-snmp"),
