@@ -69,6 +69,17 @@ CATALOG: dict[str, str] = {
     "INV-050": "interface the device model does not have",
     "INV-051": "interface name not in the platform's naming",
     "INV-052": "device model not in the platform's model table",
+    # inventory: geography (official 2025 list, vietnamadminunits)
+    "INV-042": "province code not in the official 2025 list",
+    "INV-043": "commune code not in the official 2025 list",
+    "INV-044": "region differs from the region of the commune's pre-2025 province",
+    "INV-045": "coordinates too far from the site's commune",
+    "INV-046": "commune site's name does not name its commune",
+    "INV-047": "legacy district is not a pre-2025 district of the site's commune",
+    # inventory: history (dated status changes)
+    "INV-060": "current status disagrees with the history",
+    "INV-061": "history entries not in date order",
+    "INV-062": "circuit activation date disagrees with its history or status",
     # render
     "RND-001": "template not found",
     "RND-002": "template syntax error",

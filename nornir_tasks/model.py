@@ -10,6 +10,7 @@ description such as ``"uplink\\n no aaa new-model"`` can never inject a command.
 
 from __future__ import annotations
 
+import datetime as _dt
 import ipaddress
 import re
 import unicodedata
@@ -247,6 +248,26 @@ class FocalPoint(Frozen):
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
+class StatusChange(Frozen):
+    """One dated status change of a site or device (``history: [{status: installed, date: 2024-03-01}, ...]``).
+
+    Before its first entry a site counts as planned and a device as not there yet; a site or device without
+    history has held its current status all along (see :mod:`nornir_tasks.inventory.history`).
+    """
+
+    status: SiteStatus
+    date: _dt.date
+    note: SafeStr | None = None
+
+
+class CircuitStatusChange(Frozen):
+    """One dated status change of a circuit (its first ``active`` entry is its activation date)."""
+
+    status: CircuitStatus
+    date: _dt.date
+    note: SafeStr | None = None
+
+
 class Site(Frozen):
     id: Name
     name: SafeStr
@@ -264,6 +285,7 @@ class Site(Frozen):
     coordinates: Coordinates | None = None
     legacy_district: SafeStr | None = None
     notes: SafeStr | None = None
+    history: tuple[StatusChange, ...] = ()
 
     @model_validator(mode="after")
     def _commune_needs_code(self) -> Site:
@@ -307,6 +329,7 @@ class Device(Frozen):
     asn: Annotated[int, Field(ge=1, le=4294967295)] | None = None
     interfaces: tuple[Interface, ...] = ()
     managed_by: SafeStr | None = None   # e.g. "VNPT" for provider-managed CE routers
+    history: tuple[StatusChange, ...] = ()
     custom: dict[Name, SafeStr | int | bool | float | None] = Field(default_factory=dict)
 
     def interface(self, name: str) -> Interface | None:
@@ -359,6 +382,7 @@ class Circuit(Frozen):
     status: CircuitStatus
     activation_date: date | None = None
     description: SafeStr | None = None
+    history: tuple[CircuitStatusChange, ...] = ()
 
 
 class Link(Frozen):

@@ -40,6 +40,7 @@ class Lang(str, Enum):
 PlanOpt = Annotated[str | None, typer.Option("--plan", help="Only this plan (its id).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date to measure against (YYYY-MM-DD; default today).")]
 PlansDirOpt = Annotated[Path | None, typer.Option("--plans", help="Plans folder (default: plans_dir from config.yaml).")]
+HistoryOpt = Annotated[bool, typer.Option("--history/--no-history", help="Add trend points derived from the inventory's dated history (month ends; marked derived).")]
 
 
 def _as_of(text: str | None) -> date:
@@ -59,17 +60,17 @@ def _load(config: Path, inventory: Path | None, plans_dir: Path | None) -> tuple
 
 
 def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str | None, as_of: str | None,
-         record: bool, with_sites: bool = True) -> tuple[Settings, RolloutResult]:
+         record: bool, with_sites: bool = True, backfill: bool = True) -> tuple[Settings, RolloutResult]:
     from nornir_tasks.rollout.service import rollout_status
 
     day = _as_of(as_of)
     settings, plans = _load(config, inventory, plans_dir)
     if plan is not None:
         plans.get(plan)
-    result = inventory_from(settings, today=day)
+    result = inventory_from(settings, today=max(day, date.today()))   # validated as it is now; measured as of day
     return settings, rollout_status(result.inventory, plans, as_of=day,
                                     state_dir=Paths.of(settings).state_dir, plan_id=plan, record=record,
-                                    with_sites=with_sites)
+                                    with_sites=with_sites, backfill=backfill)
 
 
 def _forecast(t) -> str:  # type: ignore[no-untyped-def]
@@ -92,10 +93,11 @@ def status(
     by: Annotated[By | None, typer.Option("--by", help="Also show every target per province, region or level.")] = None,
     record: Annotated[bool, typer.Option("--record", help="Store this measurement as a snapshot (for trend and forecast).")] = False,
     lagging: Annotated[int, typer.Option("--lagging", help="Lagging sites shown per target in the table (0 = none).")] = 10,
+    history: HistoryOpt = True,
     format: FormatOpt = Format.table,
 ) -> None:
     """Progress of every target: numerator / denominator, share, expected share, status, lagging sites, forecast."""
-    _, result = _run(config, inventory, plans, plan, as_of, record, with_sites=False)
+    _, result = _run(config, inventory, plans, plan, as_of, record, with_sites=False, backfill=history)
     if format is Format.json:
         sys.stdout.write(result.model_dump_json(indent=2, exclude={"sites"}) + "\n")
         return
@@ -106,13 +108,15 @@ def status(
             tags = (" [illustrative]" if t.illustrative else "") + (" [reported only]" if t.reported_only else "")
             reported = "; ".join(
                 f"{fmt_pct(r.share) if r.share is not None else r.numerator} on {r.as_of}" for r in t.reported)
-            trend = " → ".join(f"{fmt_value(p.value, t.threshold_kind)} ({p.as_of})" for p in t.trend[-3:]
+            trend = " → ".join(f"{fmt_value(p.value, t.threshold_kind)} ({p.as_of}{'*' if p.derived else ''})"
+                               for p in t.trend[-3:]
                                ) if len(t.trend) > 1 else ""
             rows.append([t.key + tags, frac, fmt_value(t.actual, t.threshold_kind),
                          fmt_value(t.expected, t.threshold_kind), fmt_value(t.threshold, t.threshold_kind),
                          t.deadline.isoformat(), status_label(t.status.value), trend, _forecast(t), reported])
     table(f"Rollout as of {result.as_of}", ["target", "n/N", "actual", "expected", "threshold", "deadline", "status",
-                                            "trend (last 3)", "forecast", "reported by operator"], rows)
+                                            "trend (last 3; * derived from history)", "forecast",
+                                            "reported by operator"], rows)
     out = console()
     for p in result.plans:
         for t in p.targets:
@@ -135,7 +139,8 @@ def status(
                 if note != "warn_empty_scope":
                     console(stderr=True).print(f"note {t.key}: {label(note, 'en')}", markup=False)
     if record:
-        console(stderr=True).print(f"recorded a snapshot for {result.as_of}")
+        back = " (back-dated: the snapshot keeps the moment it was taken)" if result.as_of < date.today() else ""
+        console(stderr=True).print(f"recorded a snapshot for {result.as_of}{back}")
 
 
 @app.command()
@@ -147,11 +152,12 @@ def report(
     as_of: AsOfOpt = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of every label: vi or en.")] = Lang.vi,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for dashboard.html, rollout.xlsx, rollout.csv, rollout.json (default reports/rollout).")] = None,
+    history: HistoryOpt = True,
 ) -> None:
     """Write the offline HTML dashboard, the Excel workbook, CSV and JSON of the same numbers."""
     from nornir_tasks.reports.rollout_files import write_reports
 
-    settings, result = _run(config, inventory, plans, plan, as_of, False)
+    settings, result = _run(config, inventory, plans, plan, as_of, False, backfill=history)
     folder = out if out is not None else Paths.of(settings).rollout_reports_dir
     paths = write_reports(result, folder, lang.value)
     console().print(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -39,11 +39,23 @@ REVIEW_DAYS = 365
 
 
 def run_checks(result: LoadResult, ctx: _Ctx, *, today: date) -> None:
+    from nornir_tasks.inventory.geocheck import geography_issues
+    from nornir_tasks.inventory.history import history_issues
+
     inv = result.inventory
     _check_references(inv, ctx)
     _check_addressing(inv, ctx, today)
     _check_topology(inv, ctx)
     check_models(inv, ctx)
+    _add_issues(ctx, [*geography_issues(inv), *history_issues(inv, today)])
+
+
+def _add_issues(ctx: _Ctx, issues: Iterable[Any]) -> None:
+    """Findings from the pure checks (:class:`nornir_tasks.inventory.history.Issue`), with file and line."""
+    for issue in issues:
+        file, path = ctx.where(issue.kind, issue.key)
+        ctx.add(issue.code, issue.message, issue.hint, file=file, path=(*path, *issue.path) if file else (),
+                severity=issue.severity, host=issue.key if issue.kind == "device" else None)
 
 
 # ---------------------------------------------------------------------------------------------------------

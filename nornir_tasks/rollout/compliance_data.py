@@ -9,6 +9,7 @@ and the ``compliant_with_baseline`` metric reports "no data" rather than 0%.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -50,8 +51,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def read_latest(conn: sqlite3.Connection) -> ComplianceView | None:
+def read_latest(conn: sqlite3.Connection, as_of: date | None = None) -> ComplianceView | None:
     """The latest compliance state of every device in an open store, or None when no run is stored.
+    With ``as_of``, only runs taken on or before that day count (the state as it was known then).
 
     Reads the compliance stage's tables ``compliance_runs`` (``id``, ``taken_at``, ``baseline_version``, ``only``)
     and ``compliance_devices`` (``run_id``, ``host``, ``state``). A device's state is the one of the latest run that
@@ -62,8 +64,12 @@ def read_latest(conn: sqlite3.Connection) -> ComplianceView | None:
     if "compliance_runs" not in tables or "compliance_devices" not in tables:
         return None
     cols = _columns(conn, "compliance_runs")
-    full = "WHERE r.only = 'all'" if "only" in cols and conn.execute(
-        "SELECT 1 FROM compliance_runs WHERE only = 'all' LIMIT 1").fetchone() else ""
+    conds = []
+    if "only" in cols and conn.execute("SELECT 1 FROM compliance_runs WHERE only = 'all' LIMIT 1").fetchone():
+        conds.append("r.only = 'all'")
+    if as_of is not None:   # ISO timestamps sort as text: everything before the next day's midnight
+        conds.append(f"r.taken_at < '{(as_of + timedelta(days=1)).isoformat()}'")
+    full = ("WHERE " + " AND ".join(conds)) if conds else ""
     latest = conn.execute(f"SELECT r.id, r.taken_at, r.baseline_version FROM compliance_runs r {full} "
                           "ORDER BY r.taken_at DESC, r.rowid DESC LIMIT 1").fetchone()
     if latest is None:
@@ -78,14 +84,14 @@ def read_latest(conn: sqlite3.Connection) -> ComplianceView | None:
                           {str(h): str(s) for h, s, _ in rows}, {str(h): v for h, _, v in rows})
 
 
-def latest_compliance(state_dir: str | Path) -> ComplianceView | None:
-    """The latest compliance run stored under ``state_dir``; None when the store does not exist yet (it is
-    never created just to be read)."""
+def latest_compliance(state_dir: str | Path, as_of: date | None = None) -> ComplianceView | None:
+    """The latest compliance run stored under ``state_dir`` (taken on or before ``as_of`` when given); None when
+    the store does not exist yet (it is never created just to be read)."""
     path = Path(state_dir) / DB_NAME
     if not path.exists():
         return None
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
-        return read_latest(conn)
+        return read_latest(conn, as_of)
     finally:
         conn.close()

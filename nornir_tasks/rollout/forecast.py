@@ -1,9 +1,11 @@
 """Trend and forecast completion date from stored snapshots.
 
 Method (also in docs/rollout.md): the points are the snapshots stored with ``govnet rollout status --record``
-(one per as-of date; the latest recording of a date wins) plus the current measurement when its date is not
-stored yet. With fewer than :data:`MIN_POINTS` distinct dates the answer is "not enough data". Otherwise an
-ordinary least-squares line ``value = a + b·days`` is fitted over all points (value = percent of sites for a
+(one per as-of date; the latest recording of a date wins), the points derived from the inventory's dated history
+(month ends, see :mod:`nornir_tasks.rollout.backfill`; a stored snapshot of the same date wins) and the current
+measurement when its date is not stored yet. With fewer than :data:`MIN_POINTS` distinct dates the answer is "not enough data". Otherwise an
+ordinary least-squares line ``value = a + b·days`` is fitted over the points of the last :data:`WINDOW_DAYS` days
+(all points when that window holds fewer than :data:`MIN_POINTS` dates) (value = percent of sites for a
 share threshold, number of sites for a count threshold) and the forecast completion date is the first day on
 which that line reaches the threshold. A slope of zero or less gives "no progress" (no date is invented); a
 target already met needs no forecast.
@@ -22,6 +24,9 @@ from pydantic import BaseModel, ConfigDict
 
 #: Fewest distinct dates a forecast is computed from.
 MIN_POINTS = 3
+#: The line is fitted over the points of the last year before the latest one (when they are at least
+#: MIN_POINTS), so years of history derived from the inventory do not hide a recent stall.
+WINDOW_DAYS = 365
 
 
 class TrendPoint(BaseModel):
@@ -32,6 +37,8 @@ class TrendPoint(BaseModel):
     numerator: int
     denominator: int
     recorded: bool = True  # False for the current, not yet stored measurement
+    derived: bool = False  # True for a point computed from the inventory's dated history (not a stored snapshot)
+    recorded_at: dt.datetime | None = None   # when a stored snapshot was taken (may be long after as_of)
 
 
 class Forecast(BaseModel):
@@ -46,7 +53,8 @@ class Forecast(BaseModel):
 
 
 def merge_points(stored: Sequence[TrendPoint], current: TrendPoint | None) -> list[TrendPoint]:
-    """Stored points plus the current one when its date is not stored, sorted by date.
+    """Stored points plus the current one when its date is not stored, sorted by date. A point derived from
+    history gives way to a stored snapshot or the current measurement of the same date.
 
     Examples:
         >>> a = TrendPoint(as_of=date(2025, 1, 1), value=10, numerator=1, denominator=10)
@@ -56,8 +64,11 @@ def merge_points(stored: Sequence[TrendPoint], current: TrendPoint | None) -> li
         >>> [p.value for p in merge_points([a], a.model_copy(update={"value": 99.0, "recorded": False}))]
         [10.0]
     """
-    by_date = {p.as_of: p for p in stored}
-    if current is not None and current.as_of not in by_date:
+    by_date: dict[date, TrendPoint] = {}
+    for p in stored:
+        if not p.derived or p.as_of not in by_date:
+            by_date[p.as_of] = p
+    if current is not None and (current.as_of not in by_date or by_date[current.as_of].derived):
         by_date[current.as_of] = current
     return [by_date[d] for d in sorted(by_date)]
 
@@ -99,6 +110,9 @@ def forecast(points: Sequence[TrendPoint], required: Fraction | float, deadline:
         return Forecast(state="met", points=n)
     if n < MIN_POINTS:
         return Forecast(state="not_enough_data", points=n)
+    recent = [p for p in points if (points[-1].as_of - p.as_of).days <= WINDOW_DAYS]
+    if len({p.as_of for p in recent}) >= MIN_POINTS:
+        points = recent
     origin = points[0].as_of
     xy = [(float((p.as_of - origin).days), p.value) for p in points]
     a, b = fit_line(xy)

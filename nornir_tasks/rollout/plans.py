@@ -37,6 +37,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from nornir_tasks.citations import Citation
 from nornir_tasks.errors import Finding, RolloutError, Severity
 from nornir_tasks.inventory.yamlio import Locator, PathKey, ReadFailed, read_yaml
 from nornir_tasks.model import AdminLevel, Name, ProvinceCode, Region, Role, SafeStr, SiteStatus, SiteType
@@ -58,13 +59,9 @@ class Text(_Frozen):
         return self.vi if lang == "vi" else self.en
 
 
-class Instrument(_Frozen):
-    """The legal or operator document a plan comes from."""
-
-    number: SafeStr
-    date: dt.date | None = None
-    issuer: SafeStr | None = None
-    title: SafeStr | None = None
+class Instrument(Citation):
+    """The legal or operator document a plan comes from: kind, number, date, issuer, article/section, URL
+    (:class:`nornir_tasks.citations.Citation`; reports show :meth:`~nornir_tasks.citations.Citation.vi`)."""
 
 
 class Source(_Frozen):
@@ -186,7 +183,9 @@ class Target(_Frozen):
     milestones: tuple[Milestone, ...] = ()
     at_risk_margin: Annotated[float, Field(gt=0, le=100)] = 10.0
     source: SafeStr | None = None
+    article: SafeStr | None = None           # the article / section of the plan's instrument the number is in
     illustrative: bool = False
+    illustrative_reason: SafeStr | None = None   # why govnet marks the number as its own inference
     reported: tuple[ReportedFigure, ...] = ()
 
     @model_validator(mode="after")
@@ -198,6 +197,9 @@ class Target(_Frozen):
             raise ValueError("name a metric (see 'govnet rollout metrics') or mark the target reported_only: true")
         if not self.source and not self.illustrative:
             raise ValueError("say where the number came from (source: ...) or mark it illustrative: true")
+        if self.illustrative and not self.illustrative_reason:
+            raise ValueError("say why the target is illustrative (illustrative_reason: ...): what govnet inferred "
+                             "that the instrument does not say")
         if self.deadline is None and self.phase is None:
             raise ValueError("give a deadline (YYYY-MM-DD) or the phase whose deadline applies")
         return self

@@ -106,6 +106,8 @@ class TargetScore(_Frozen):
     deadline: date
     as_of: date
     illustrative: bool
+    illustrative_reason: str | None = None
+    article: str | None = None
     source: str | None
     numerator: int | None
     denominator: int | None
@@ -130,6 +132,7 @@ class PlanScore(_Frozen):
     title_vi: str
     title_en: str
     instrument: dict[str, Any]
+    citation_vi: str = ""            # the instrument as Vietnamese documents cite it
     file: str
     targets: list[TargetScore]
 
@@ -269,7 +272,7 @@ def _group_label(key: str, by: str, geography: str) -> str:
     return province_name(key, geography) if by == "province" else key  # type: ignore[arg-type]
 
 
-class _ScopeCache:
+class ScopeCache:
     """Sites in scope per distinct scope (several targets share one), sorted by id, with their group keys."""
 
     def __init__(self, data: MetricData) -> None:
@@ -286,8 +289,23 @@ class _ScopeCache:
         return hit
 
 
+def count_target(rt: ResolvedTarget, data: MetricData, scopes: ScopeCache) -> tuple[int, int]:
+    """Numerator and denominator of a measured target (sites passing, sites counted), nothing else: what a point
+    of the burn-up chart needs. A target whose metric is unknown or unavailable counts (0, 0)."""
+    metric = METRICS.get(rt.target.metric or "")
+    if metric is None or rt.params is None or not metric.available(data):
+        return 0, 0
+    num = den = 0
+    for site in scopes(rt.target.scope):
+        state = metric.evaluate(data, site, rt.params).state
+        if state != NA:
+            den += 1
+            num += state == PASS
+    return num, den
+
+
 def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
-                 history: Sequence[TrendPoint] = (), scopes: _ScopeCache | None = None,
+                 history: Sequence[TrendPoint] = (), scopes: ScopeCache | None = None,
                  outcomes_out: dict[str, str] | None = None) -> TargetScore:
     """Score one target. ``history`` holds the stored snapshots of this target (for trend and forecast);
     ``outcomes_out``, when given, receives site id → state for every site in scope."""
@@ -299,7 +317,7 @@ def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
     path = expected_path(plan.start, [(m.date, m.value) for m in t.milestones], rt.deadline, required)
     expected = expected_at(path, as_of)
     warnings: list[str] = []
-    scopes = scopes if scopes is not None else _ScopeCache(data)
+    scopes = scopes if scopes is not None else ScopeCache(data)
     scope_sites = scopes(t.scope)
     group_keys = scopes.keys
 
@@ -392,7 +410,7 @@ def score_target(rt: ResolvedTarget, data: MetricData, as_of: date, *,
         params=rt.params.model_dump(mode="json") if rt.params is not None else {},
         reported_only=t.reported_only, scope=t.scope.model_dump(mode="json", exclude_defaults=True),
         threshold_kind=t.threshold.kind, threshold=float(required), deadline=rt.deadline, as_of=as_of,
-        illustrative=t.illustrative, source=t.source,
+        illustrative=t.illustrative, illustrative_reason=t.illustrative_reason, article=t.article, source=t.source,
         numerator=numerator if not t.reported_only and available else None,
         denominator=denominator if not t.reported_only and available else None,
         not_applicable=na, no_data_sites=no_data, share=_f(share), actual=_f(actual), expected=_f(expected) or 0.0,
@@ -413,7 +431,7 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
     per-site table (the map and the workbook need it, the status command does not)."""
     if plan_id is not None:
         plans.get(plan_id)
-    scopes = _ScopeCache(data)
+    scopes = ScopeCache(data)
     states: dict[str, dict[str, str]] = defaultdict(dict)
     plan_scores: list[PlanScore] = []
     warnings: list[Finding] = []
@@ -438,6 +456,7 @@ def score(plans: PlanSet, data: MetricData, as_of: date, *, plan_id: str | None 
         if plan.id in by_plan:
             plan_scores.append(PlanScore(id=plan.id, title_vi=plan.title.vi, title_en=plan.title.en,
                                          instrument=plan.instrument.model_dump(mode="json", exclude_none=True),
+                                         citation_vi=plan.instrument.vi(),
                                          file=plans.files.get(plan.id, ""), targets=by_plan[plan.id]))
     keys = [t.key for p in plan_scores for t in p.targets]
     cmap = communes()

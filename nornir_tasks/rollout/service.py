@@ -9,8 +9,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from nornir_tasks.inventory.history import inventory_as_of
 from nornir_tasks.model import Inventory
+from nornir_tasks.rollout.backfill import derived_history
 from nornir_tasks.rollout.compliance_data import latest_compliance
+from nornir_tasks.rollout.forecast import TrendPoint
 from nornir_tasks.rollout.metrics import MetricData
 from nornir_tasks.rollout.plans import PlanSet
 from nornir_tasks.rollout.scoring import RolloutResult, score
@@ -40,27 +43,31 @@ def gc_paused() -> Iterator[None]:
 
 
 def rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Path | None = None,
-                   plan_id: str | None = None, record: bool = False, with_sites: bool = True) -> RolloutResult:
-    """Score ``plans`` on ``inv`` at ``as_of``; with ``state_dir``, use the latest compliance snapshot and the
-    stored rollout trend there, and with ``record`` store this measurement as a snapshot. ``with_sites=False``
-    skips the per-site table that only the reports need."""
+                   plan_id: str | None = None, record: bool = False, with_sites: bool = True,
+                   backfill: bool = True) -> RolloutResult:
+    """Score ``plans`` on the inventory as it stood on ``as_of`` (dated history and activation dates honoured);
+    with ``state_dir``, use the latest compliance snapshot taken by then and the stored rollout trend there, and
+    with ``record`` store this measurement as a snapshot. ``backfill`` adds trend points derived from the
+    inventory's history (:mod:`nornir_tasks.rollout.backfill`). ``with_sites=False`` skips the per-site table
+    that only the reports need."""
     with gc_paused():
         return _rollout_status(inv, plans, as_of=as_of, state_dir=state_dir, plan_id=plan_id, record=record,
-                               with_sites=with_sites)
+                               with_sites=with_sites, backfill=backfill)
 
 
 def _rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Path | None, plan_id: str | None,
-                    record: bool, with_sites: bool) -> RolloutResult:
-    compliance = latest_compliance(state_dir) if state_dir is not None else None
-    data = MetricData.build(inv, compliance)
-    history = {}
+                    record: bool, with_sites: bool, backfill: bool) -> RolloutResult:
+    compliance = latest_compliance(state_dir, as_of) if state_dir is not None else None
+    data = MetricData.build(inventory_as_of(inv, as_of), compliance)
+    history: dict[str, list[TrendPoint]] = derived_history(inv, plans, as_of, plan_id) if backfill else {}
     conn = None
     if state_dir is not None and (record or (Path(state_dir) / DB_NAME).exists()):
         from nornir_tasks.rollout.snapshots import load_history
         from nornir_tasks.rollout.snapshots import record as store
 
         conn = connect(state_dir)
-        history = load_history(conn)
+        for key, points in load_history(conn).items():   # stored snapshots after the derived points: they win
+            history[key] = [*history.get(key, ()), *points]
     try:
         result = score(plans, data, as_of, plan_id=plan_id, history=history, with_sites=with_sites)
         if record and conn is not None:

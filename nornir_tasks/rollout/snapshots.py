@@ -1,5 +1,9 @@
 """Rollout snapshots in the embedded SQLite store (stage ``rollout``): one row per plan, target and as-of date.
 
+A snapshot keeps both dates: ``as_of``, the day the measurement is for (the inventory is evaluated as it stood that
+day, see :func:`nornir_tasks.inventory.history.inventory_as_of`), and ``recorded_at``, the moment it was taken; a
+back-dated recording (``--record --as-of`` an earlier day) is therefore visible as such.
+
 Recording the same target twice for one as-of date keeps the latest recording. The trend of a target is its
 rows ordered by date; :mod:`nornir_tasks.rollout.forecast` turns them into a forecast.
 """
@@ -67,9 +71,10 @@ def load_history(conn: sqlite3.Connection) -> dict[str, list[TrendPoint]]:
     """Every stored snapshot, as trend points per target key ``plan/target``, oldest first."""
     prepare(conn)
     out: dict[str, list[TrendPoint]] = defaultdict(list)
-    for plan_id, target_id, as_of, num, den, value in conn.execute(
-            "SELECT plan_id, target_id, as_of, numerator, denominator, value FROM rollout_snapshots "
+    for plan_id, target_id, as_of, recorded_at, num, den, value in conn.execute(
+            "SELECT plan_id, target_id, as_of, recorded_at, numerator, denominator, value FROM rollout_snapshots "
             "ORDER BY plan_id, target_id, as_of"):
         out[f"{plan_id}/{target_id}"].append(TrendPoint(as_of=date.fromisoformat(as_of), value=value,
-                                                        numerator=num, denominator=den))
+                                                        numerator=num, denominator=den,
+                                                        recorded_at=datetime.fromisoformat(recorded_at)))
     return dict(out)
