@@ -106,6 +106,8 @@ CATALOG: dict[str, str] = {
     "CMP-002": "waiver file invalid",
     "CMP-003": "import bundle invalid",
     "CMP-004": "no intended config for device",
+    "CMP-005": "remediation or rollback line left out: it would remove or shut a protected line",
+    "CMP-006": "remediation or rollback line left out: it holds a masked secret govnet does not hold",
     # rollout
     "RLT-001": "plan file invalid",
     "RLT-002": "unknown metric or parameter",

@@ -19,7 +19,7 @@ Nothing here imports nornir; everything is a function of two strings and a platf
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -30,6 +30,8 @@ from hier_config.root import HConfig
 from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.compliance.features import FeatureMatcher, features_for, matcher
+from nornir_tasks.compliance.guard import GuardContext, Refusal, guard
+from nornir_tasks.compliance.remediation import PlaceholderMap, placeholder_map, restore_in_tree
 from nornir_tasks.model import Platform
 from nornir_tasks.platforms import get
 
@@ -235,26 +237,36 @@ def show_lines(paths_in_order: list[Path_], wanted: set[Path_]) -> tuple[str, ..
 
 @dataclass(frozen=True)
 class Comparison:
-    """Result of comparing one device: per-feature results plus remediation and rollback text."""
+    """Result of comparing one device: per-feature results, remediation and rollback text, and the lines left
+    out of them (protected lines, masked secrets), each with its code and reason."""
 
     features: tuple[FeatureResult, ...]
     remediation: str = ""
     rollback: str = ""
+    refused: tuple[Refusal, ...] = ()
 
     @property
     def compliant(self) -> bool:
         return all(f.compliant for f in self.features)
 
 
-def _config_text(hc: HConfig) -> str:
-    lines: list[str] = []
+def _config_text(hc: HConfig, refused: list[Refusal] | None = None, comment: str = "!") -> str:
+    """The change as the device reads it (sections closed), the lines left out listed first as comments."""
+    lines: list[str] = [f"{comment} {r.sentence()}" for r in refused or ()]
     for child in sorted(hc.children):
         lines.extend(child.lines(sectional_exiting=True))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def compare(intended: ParsedConfig, running: ParsedConfig, *, remediate: bool = True) -> Comparison:
+def compare(intended: ParsedConfig, running: ParsedConfig, *, remediate: bool = True,
+            placeholders: Callable[[], PlaceholderMap] | None = None, context: GuardContext | None = None
+            ) -> Comparison:
     """Compare per feature; remediation/rollback only over the features that differ.
+
+    The remediation gets the intended config's placeholders back (``placeholders``: built only when there is a
+    remediation), then both it and the rollback go through the platform's guard (:mod:`~nornir_tasks.compliance.guard`):
+    protected lines and lines holding a masked secret are left out and listed in ``refused`` and, as comments,
+    at the top of the text.
 
     Examples:
         >>> i = parse_config("cisco_ios", "hostname r1\\nntp server 10.0.250.1\\ninterface Gi0/1\\n description A\\n")
@@ -284,6 +296,7 @@ def compare(intended: ParsedConfig, running: ParsedConfig, *, remediate: bool = 
         else:
             differing.append(name)
     remediation = rollback = ""
+    refused: tuple[Refusal, ...] = ()
     if differing:
         # only the sections that differ go to hier_config (whole feature when order matters)
         it, rt = intended.tree, running.tree
@@ -318,12 +331,27 @@ def compare(intended: ParsedConfig, running: ParsedConfig, *, remediate: bool = 
                                           order_differs=order_differs)
         if really and remediate:
             wf = WorkflowRemediation(hr, hi)
-            remediation = _config_text(wf.remediation_config)
-            rollback = _config_text(wf.rollback_config)
+            spec = get(intended.platform)
+            rem, back = wf.remediation_config, wf.rollback_config
+            if placeholders is not None:
+                restore_in_tree(rem, placeholders())
+            rem_refused = guard(spec, rem, hr, "remediation", context)
+            back_refused = guard(spec, back, hi, "rollback", context)
+            comment = spec.comment_prefixes[0]
+            remediation = _config_text(rem, rem_refused, comment)
+            rollback = _config_text(back, back_refused, comment)
+            refused = (*rem_refused, *back_refused)
     ordered_results = tuple(results[n] for n in feats.names if n in results)
-    return Comparison(features=ordered_results, remediation=remediation, rollback=rollback)
+    return Comparison(features=ordered_results, remediation=remediation, rollback=rollback, refused=refused)
 
 
-def compare_text(platform: Platform | str, intended: str, running: str, *, remediate: bool = True) -> Comparison:
-    """Convenience: parse both texts and compare them."""
-    return compare(parse_config(platform, intended), parse_config(platform, running), remediate=remediate)
+def compare_text(platform: Platform | str, intended: str, running: str, *, remediate: bool = True,
+                 context: GuardContext | None = None, original_intended: str | None = None) -> Comparison:
+    """Convenience: parse both texts and compare them (``original_intended``: the intended text before masking,
+    whose placeholders the remediation gets back)."""
+    placeholders = None
+    if original_intended is not None:
+        def placeholders() -> PlaceholderMap:
+            return placeholder_map(original_intended, intended)
+    return compare(parse_config(platform, intended), parse_config(platform, running), remediate=remediate,
+                   placeholders=placeholders, context=context)

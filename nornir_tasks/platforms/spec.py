@@ -125,6 +125,8 @@ class Protect(_Frozen):
     * ``vrf_binding``: regular expression of an interface line binding it to a VRF (group ``vrf``);
     * ``mgmt_vrfs``: names of management VRFs (their definition is never removed);
     * ``shutdown``: the line that shuts an interface (never added to a management interface);
+    * ``mgmt_lines``: regular expressions of the management interface's lines that carry our access (its
+      addresses, its VRF binding): never removed nor replaced;
     * ``never_add``: regular expressions of top-level lines never added (set-style platforms, where shutting
       the management port is one flat line);
     * ``interface``: the top-level prefix of an interface section;
@@ -139,6 +141,7 @@ class Protect(_Frozen):
     vrf_binding: str = ""
     mgmt_vrfs: tuple[str, ...] = ()
     shutdown: str = "shutdown"
+    mgmt_lines: tuple[str, ...] = (r"^ip address\b", r"^ipv6 address\b", r"^(?:ip )?vrf\b", r"^vrf forwarding\b")
     never_add: tuple[str, ...] = ()
     interface: str = "interface "
     physical_interfaces: str = ""
@@ -212,12 +215,18 @@ class PlatformSpec(_Frozen):
 
     @property
     def secrets(self) -> Any:
-        """The platform's secret patterns from ``<name>/secrets.py`` (its ``SECRETS`` if it defines one, else the
-        module), or None while the platform has none there (masking then uses the older rule tables)."""
+        """The platform's secret forms (``RULES``, a :class:`~nornir_tasks.platforms.masking.SecretRules`) from
+        ``<name>/secrets.py``, loaded on first use; None when the platform has no such file.
+
+        Examples:
+            >>> from nornir_tasks.platforms import get
+            >>> len(get("frr").secrets.forms) > 0
+            True
+        """
         mod = self._optional("secrets")
         if mod is None:
             return None
-        return getattr(mod, "SECRETS", mod)
+        return getattr(mod, "RULES", None)
 
     def driver(self) -> Any:
         """The platform's hier_config driver (one shared, stateless instance), from ``<name>/driver.py``."""

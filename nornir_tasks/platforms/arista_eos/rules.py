@@ -24,5 +24,6 @@ RULES = ChangeRules(
     order=(OrderRule(path=("vrf instance",), weight=-100, why="a VRF exists before an interface uses it"),
            OrderRule(path=("no vrf instance",), weight=100, why="a VRF goes only after nothing uses it"),
            *ORDER),
-    replace=(*REPLACE, ReplaceRule(path=("interface ", "vrf ")), ReplaceRule(path=("management ssh", "idle-timeout "))),
+    replace=(*REPLACE, ReplaceRule(path=("interface ", "vrf ")), ReplaceRule(path=("management ssh", "idle-timeout ")),
+             ReplaceRule(path=("vlan ", "name "))),
     negate=NEGATE, protect=PROTECT, banners=("banner ",))

@@ -48,6 +48,8 @@ RULES = ChangeRules(
                   (r"^user-interface ", r"^(?:authentication-mode|protocol inbound)\b")),
         mgmt_interfaces=(r"^MEth\d", r"^GigabitEthernet0/0/0$"),
         vrf_binding=r"^ip binding vpn-instance (?P<vrf>\S+)",
+        mgmt_lines=(r"^ip address\b", r"^ipv6 address\b", r"^ip binding vpn-instance\b"),
+        shutdown="shutdown",
         mgmt_vrfs=("MGMT", "mgmt", "__MGMT_VPN__"),
         physical_interfaces=r"^(?:GigabitEthernet|XGigabitEthernet|25GE|40GE|100GE|Ethernet|MEth)\d+(?:/\d+)*$",
         interface_reset="substatements",
