@@ -39,7 +39,8 @@ from nornir_tasks.compliance.baseline import (
 )
 from nornir_tasks.compliance.check import FeatureResult, compare, parse_config
 from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome, RuleContext
-from nornir_tasks.compliance.remediation import placeholder_map, restore_placeholders
+from nornir_tasks.compliance.guard import GuardContext, Refusal
+from nornir_tasks.compliance.remediation import PlaceholderMap, placeholder_map
 from nornir_tasks.compliance.secrets import mask_secrets
 from nornir_tasks.compliance.waivers import WaiverRegister, load_waivers
 from nornir_tasks.model import Inventory, Platform, SiteStatus
@@ -129,6 +130,8 @@ class DeviceResult(_M):
     rules_checked: int = 0
     remediation_lines: int = 0
     notes: tuple[str, ...] = ()
+    #: lines left out of the remediation or rollback (protected, or holding a masked secret), with code and why
+    refused: tuple[Refusal, ...] = ()
 
 
 class ComplianceRun(_M):
@@ -172,6 +175,7 @@ class _Job:
     remediate: bool
     platform: Platform | None = None       # the lab: every device is an FRR router
     problems: Mapping[str, str] | None = None
+    login_user: str | None = None          # the account govnet logs in with: its login path is protected
 
 
 def _finding(job: _Job, dev: str, site: str, rule_id: str, title: str, severity: Any, kind: Any, message: str,
@@ -209,6 +213,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
     collected_at: datetime | None = None
     parsed_running = None
     unreachable_reason: str | None = None
+    refused: tuple[Refusal, ...] = ()
 
     if want_config:
         if isinstance(running, RunningConfig):
@@ -254,7 +259,16 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
                          "no intended configuration: features not compared (run 'govnet render')")
         else:
             masked = mask_secrets(plat, intended)
-            comp = compare(parse_config(plat, masked), parsed_running, remediate=job.remediate)
+
+            def placeholders(intended: str = intended, masked: str = masked) -> PlaceholderMap:
+                return placeholder_map(intended, masked)
+
+            guard_ctx = GuardContext(login_user=job.login_user, mgmt_interfaces=tuple(
+                i.name for i in dev.interfaces if i.kind.value == "mgmt"))
+            comp = compare(parse_config(plat, masked), parsed_running, remediate=job.remediate,
+                           placeholders=placeholders, context=guard_ctx)
+            refused = comp.refused
+            notes.extend(r.sentence() for r in refused)
             compared = True
             features = comp.features
             for f in features:
@@ -273,8 +287,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
                                              f"{f.name} differs from the intended config: " + ", ".join(parts),
                                              hint="apply the remediation config"))
             if comp.remediation:
-                mapping = placeholder_map(intended, masked)
-                remediation = (restore_placeholders(comp.remediation, mapping), comp.rollback)
+                remediation = (comp.remediation, comp.rollback)
 
     failing = [f for f in findings if f.status == "fail"]
     waived = [f for f in findings if f.status == "waived"]
@@ -304,7 +317,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
     rem_lines = len(remediation[0].splitlines()) if remediation else 0
     return DeviceResult(**base, state=state, reason=reason, source=source, collected_at=collected_at,
                         features=features, findings=tuple(findings), rules_checked=rules_checked,
-                        remediation_lines=rem_lines, notes=tuple(notes)), remediation
+                        remediation_lines=rem_lines, notes=tuple(notes), refused=refused), remediation
 
 
 def _index(parsed: Any) -> LineIndex:
@@ -346,7 +359,8 @@ def run_compliance(settings: Settings, inv: Inventory, names: list[str],
     rules = baselines.rules_for(today)
     job = _Job(inv=inv, rules=rules, waivers=waivers, ctx=RuleContext.build(inv, today), today=today, only=only,
                max_age=timedelta(days=settings.backup_max_age_days), remediate=remediate,
-               platform=Platform(platform) if platform is not None else None, problems=problems)
+               platform=Platform(platform) if platform is not None else None, problems=problems,
+               login_user=settings.credential("username"))
     results: list[tuple[DeviceResult, tuple[str, str] | None]]
     if workers > 1 and len(names) >= 200 and hasattr(os, "fork"):
         import multiprocessing

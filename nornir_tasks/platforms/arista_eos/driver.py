@@ -18,7 +18,8 @@ class HConfigDriverGovnetEOS(GovnetNegation, HConfigDriverAristaEOS):
 
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
-        return with_rules(HConfigDriverAristaEOS._instantiate_rules(), SPEC)
+        # hier_config's EOS rules make every banner replace every other ('banner'): one banner type replaces its own
+        return with_rules(HConfigDriverAristaEOS._instantiate_rules(), SPEC, drop_idempotent=("banner",))
 
 
 @cache

@@ -11,7 +11,7 @@ from nornir_tasks.platforms.spec import ChangeRules, OrderRule, Protect, Replace
 PROTECT = Protect(
     sections=(r"^management ssh$", r"^management api http-commands$", r"^aaa authentication login\b",
               r"^aaa authorization exec\b", r"^username {login_user}(?: |$)",
-              r"^ip route vrf (?:MGMT|mgmt|management) "),
+              r"^ip route vrf (?:MGMT|mgmt|management) ", r"^vrf instance (?:MGMT|mgmt|management)$"),
     mgmt_interfaces=(r"^Management\d",),
     vrf_binding=r"^vrf (?:forwarding )?(?P<vrf>\S+)",
     mgmt_vrfs=("MGMT", "mgmt", "management"),

@@ -84,7 +84,8 @@ MGMT_VRFS = ("Mgmt-intf", "Mgmt-vrf", "MGMT", "mgmt", "management")
 PROTECT = Protect(
     sections=(r"^line (?:vty|con|console)\b", r"^aaa new-model$", r"^aaa authentication login\b",
               r"^aaa authorization exec\b", r"^username {login_user}(?: |$)", r"^ip ssh version\b",
-              r"^ip route vrf (?:Mgmt-intf|Mgmt-vrf|MGMT|mgmt|management) "),
+              r"^ip route vrf (?:Mgmt-intf|Mgmt-vrf|MGMT|mgmt|management) ",
+              r"^(?:vrf definition|ip vrf) (?:Mgmt-intf|Mgmt-vrf|MGMT|mgmt|management)$"),
     children=((r"^line (?:vty|con)", r"^(?:login|transport input)\b"),),
     mgmt_interfaces=(r"^GigabitEthernet0$", r"^Management\d", r"^mgmt\d"),
     vrf_binding=r"^(?:ip )?vrf forwarding (?P<vrf>\S+)",

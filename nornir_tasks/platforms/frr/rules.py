@@ -51,7 +51,7 @@ RULES = ChangeRules(
         NegateRule(match=r"^neighbor (\S+) password\b.*", use=r"no neighbor \1 password", parent="router bgp "),
     ),
     protect=Protect(
-        sections=(r"^line vty$",),
+        sections=(r"^line vty$", r"^vrf (?:mgmt|MGMT|management)$"),
         vrf_binding=r"^vrf (?P<vrf>\S+)",
         mgmt_vrfs=("mgmt", "MGMT", "management"),
         physical_interfaces=r"^(?!lo$)\S+$",
