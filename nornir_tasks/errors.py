@@ -80,6 +80,8 @@ CATALOG: dict[str, str] = {
     "INV-060": "current status disagrees with the history",
     "INV-061": "history entries not in date order",
     "INV-062": "circuit activation date disagrees with its history or status",
+    # inventory: credentials (they come only from environment variables)
+    "INV-070": "password or secret in the inventory",
     # render
     "RND-001": "template not found",
     "RND-002": "template syntax error",

@@ -122,6 +122,46 @@ class _Ctx:
         return origin if origin else (None, ())
 
 
+#: Keys that would hold a credential; refused anywhere in connection_options and at the top of a host, group or
+#: defaults (INV-070): credentials come only from environment variables.
+CREDENTIAL_KEYS = frozenset({"password", "secret", "passphrase", "enable_password", "enable_secret",
+                             "key_passphrase", "auth_password"})
+
+
+def credential_paths(value: Any, path: PathKey = ()) -> list[PathKey]:
+    """Paths of the credential keys inside ``value`` (nested mappings and lists).
+
+    Examples:
+        >>> credential_paths({"netmiko": {"extras": {"secret": "x"}}, "napalm": {"password": "y"}})
+        [('netmiko', 'extras', 'secret'), ('napalm', 'password')]
+        >>> credential_paths({"netmiko": {"extras": {"secret_env": "GOVNET_ENABLE"}}})
+        []
+    """
+    found: list[PathKey] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and k.lower() in CREDENTIAL_KEYS:
+                found.append((*path, k))
+            else:
+                found.extend(credential_paths(v, (*path, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found.extend(credential_paths(v, (*path, i)))
+    return found
+
+
+def _refuse_credentials(ctx: _Ctx, body: dict[str, Any], file: str, prefix: PathKey, host: str | None = None) -> bool:
+    """Add INV-070 for every credential in a host/group/defaults body; True when there was one."""
+    paths = [(k,) for k in body if isinstance(k, str) and k.lower() in CREDENTIAL_KEYS]
+    paths += [("connection_options", *p) for p in credential_paths(body.get("connection_options") or {})]
+    for p in paths:
+        ctx.add("INV-070", f"a credential ({p[-1]}) in the inventory",
+                "remove it: govnet reads device credentials only from environment variables "
+                "(GOVNET_USERNAME / GOVNET_PASSWORD by default, names set in config.yaml)",
+                file=file, path=(*prefix, *p), host=host)
+    return bool(paths)
+
+
 def dotted(path: PathKey) -> str:
     """``('r1', 'data', 'interfaces', 2, 'ipv4')`` → ``r1.data.interfaces[2].ipv4``.
 
@@ -272,7 +312,10 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
     defaults_conn: dict[str, Any] = {}
     if raw["defaults.yaml"] is not None:
         d = _mapping(ctx, raw["defaults.yaml"], "defaults.yaml", "default settings")
+        _refuse_credentials(ctx, d, "defaults.yaml", ())
         for key in d:
+            if isinstance(key, str) and key.lower() in CREDENTIAL_KEYS:
+                continue
             if key not in DEFAULTS_TOP:
                 ctx.add("INV-010", "unknown key", f"defaults.yaml takes only: {', '.join(sorted(DEFAULTS_TOP))}",
                         file="defaults.yaml", path=(key,))
@@ -290,6 +333,9 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
             if not isinstance(body, dict):
                 ctx.add("INV-012", f"group {gname} must be a mapping", "write its fields under it",
                         file="groups.yaml", path=(gname,))
+                continue
+            if _refuse_credentials(ctx, body, "groups.yaml", (gname,)):
+                ctx.invalid.setdefault("group", set()).add(str(gname))
                 continue
             extra = {k: v for k, v in body.items() if k != "username"}
             try:
@@ -330,12 +376,12 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
                         "write its fields under it", file="hosts.yaml", path=(hname,), host=hname)
                 ctx.invalid.setdefault("device", set()).add(hname)
                 continue
-            bad = False
+            bad = _refuse_credentials(ctx, body, "hosts.yaml", (hname,), host=hname)
             for key in body:
+                if isinstance(key, str) and key.lower() in CREDENTIAL_KEYS:
+                    continue
                 if key not in HOST_TOP:
-                    hint = ("passwords never go in the inventory: govnet reads them from environment variables"
-                            if key == "password" else
-                            f"hosts.yaml entries take {', '.join(sorted(HOST_TOP))}; put our fields under data:")
+                    hint = f"hosts.yaml entries take {', '.join(sorted(HOST_TOP))}; put our fields under data:"
                     ctx.add("INV-010", "unknown key", hint, file="hosts.yaml", path=(hname, key), host=hname)
                     bad = True
             data = body.get("data") or {}
