@@ -27,6 +27,8 @@ CATALOG: dict[str, str] = {
     "CFG-002": "configuration file invalid",
     "CFG-003": "bad command-line usage",
     "CFG-004": "required environment variable not set",
+    "CFG-005": "output folder refused (state, inventory, a file, or another command's non-empty folder)",
+    "CFG-006": "file system error (cannot create, read or write; read-only; disk full)",
     # inventory: files and syntax
     "INV-001": "inventory file missing",
     "INV-002": "inventory file empty",

@@ -129,3 +129,67 @@ def _overlaps(a: Path, b: Path) -> bool:
     """
     ra, rb = a.resolve(), b.resolve()
     return ra == rb or ra.is_relative_to(rb) or rb.is_relative_to(ra)
+
+
+#: The file that marks a folder as the output of a govnet command (holds the command's name).
+OUTPUT_MARK = ".govnet-output"
+
+
+def prepare_output(out: Path, kind: str, *, paths: Paths | None = None, own: bool = False,
+                   force: bool = False) -> Path:
+    """Check (and create) the folder a command writes into; return it resolved.
+
+    Refused with a sentence (``CFG-005``): the state or inventory folder, anything inside them or holding them
+    (``--out /`` holds both), a path that is a file or a special file (``/dev/null``), and a non-empty folder
+    that is not this command's own output (``own`` — the command's default folder — or a folder marked by an
+    earlier run of the same ``kind``) unless ``force``. A folder that cannot be created or written is ``CFG-006``.
+
+    Examples:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = prepare_output(d / "a", "render"); (d / "a" / "r1.cfg").write_text("x") and None
+        >>> prepare_output(d / "a", "render") == (d / "a").resolve()
+        True
+        >>> prepare_output(d / "a", "inventory generate")
+        Traceback (most recent call last):
+        ...
+        nornir_tasks.errors.ConfigError: ... is not empty and is not the output of 'govnet inventory generate'
+    """
+    from nornir_tasks.errors import ConfigError
+
+    target = Path(out).expanduser()
+    shown = str(out)
+    if paths is not None:
+        for what, check in (("state", paths.is_state), ("inventory", paths.is_inventory)):
+            if check(target):
+                raise ConfigError(f"--out {shown}: refused: it is, holds or lies in the {what} folder "
+                                  f"({paths.state_root if what == 'state' else paths.inventory_dir})",
+                                  code="CFG-005", hint="choose a folder of its own, e.g. under build/")
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"--out {shown}: not a folder (it is a file or a device)", code="CFG-005",
+                          hint="give a folder path; it is created when missing")
+    resolved = target.resolve()
+    if str(resolved) == resolved.anchor:
+        raise ConfigError(f"--out {shown}: refused: the root folder", code="CFG-005",
+                          hint="choose a folder of its own, e.g. under build/")
+    if target.is_dir() and not own and not force:
+        mark = target / OUTPUT_MARK
+        try:
+            ours = mark.is_file() and mark.read_text(encoding="utf-8").strip() == kind
+            empty = next(target.iterdir(), None) is None
+        except OSError as exc:
+            raise ConfigError(f"--out {shown}: cannot be read ({exc.strerror})", code="CFG-006") from exc
+        if not ours and not empty:
+            raise ConfigError(f"--out {shown}: refused: the folder is not empty and is not the output of "
+                              f"'govnet {kind}'", code="CFG-005",
+                              hint="choose an empty or new folder, or add --force to write into it anyway")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        mark = target / OUTPUT_MARK
+        if not mark.is_file() or mark.read_text(encoding="utf-8").strip() != kind:
+            mark.write_text(kind + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--out {shown}: cannot be written ({exc.strerror or exc})", code="CFG-006",
+                          hint="check that the folder and its parents are writable and that the disk is not "
+                               "full") from exc
+    return resolved

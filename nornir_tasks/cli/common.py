@@ -12,7 +12,9 @@ from typing import Annotated, Any, Iterable, Sequence
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from nornir_tasks.errors import Finding, Severity
 
@@ -31,11 +33,15 @@ FilterOpt = Annotated[list[str] | None, typer.Option("--filter", "-f",
 FormatOpt = Annotated[Format, typer.Option("--format", help="table (people) or json (programs, on stdout).")]
 LabOpt = Annotated[bool, typer.Option("--lab", help="Talk to the lab routers instead of the real devices (see 'govnet lab up').")]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Really change devices; without it this is a dry run.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Write into a non-empty --out folder that is not this "
+                                        "command's own output (never the inventory or state folder).")]
 
 
 def console(stderr: bool = False) -> Console:
+    """A Rich console that never reads markup in what it prints: a site name such as ``[/]`` or ``[link=…]``
+    is printed as written. Styled output passes ``markup=True`` and escapes every value (``rich.markup.escape``)."""
     # Rich decides by itself whether stdout is a terminal; when piped it prints plain text without colour.
-    return Console(stderr=stderr, highlight=False, soft_wrap=not sys.stdout.isatty())
+    return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=not sys.stdout.isatty())
 
 
 def emit_json(data: Any) -> None:
@@ -52,11 +58,11 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         for row in rows:
             sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
         return
-    t = Table(title=title, show_lines=False)
+    t = Table(title=Text(title) if title else None, show_lines=False)
     for c in columns:
-        t.add_column(c)
+        t.add_column(Text(c))
     for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+        t.add_row(*(Text("" if v is None else str(v)) for v in row))     # values are text, never markup
     out.print(t)
 
 
@@ -67,7 +73,7 @@ def print_findings(findings: Sequence[Finding], fmt: Format) -> None:
     err = console(stderr=False)
     for f in findings:
         style = {"error": "red", "warning": "yellow"}.get(f.severity.value, "")
-        err.print(f"[{style}]{f.severity.value:7}[/{style}] {f.sentence()}" if style else f.sentence(),
+        err.print(f"[{style}]{f.severity.value:7}[/{style}] {escape(f.sentence())}" if style else f.sentence(),
                   markup=bool(style))
 
 

@@ -18,10 +18,11 @@ from typing import Annotated
 import typer
 
 from nornir_tasks.cli.common import (
+    ConfigOpt,
     EXIT_FAILED,
     EXIT_OK,
-    ConfigOpt,
     FilterOpt,
+    ForceOpt,
     Format,
     FormatOpt,
     InventoryOpt,
@@ -61,11 +62,11 @@ def _today(as_of: str | None) -> date:
 
 
 def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store: bool, names: list[str],  # type: ignore[no-untyped-def]
-            lab: bool = False) -> None:
+            lab: bool = False, force: bool = False) -> None:
     from nornir_tasks.compliance.remediation import write_remediations
     from nornir_tasks.compliance.run import DeviceState
     from nornir_tasks.compliance.store import save_run
-    from nornir_tasks.paths import Paths
+    from nornir_tasks.paths import Paths, prepare_output
     from nornir_tasks.reports.compliance_csv import write_csv
     from nornir_tasks.reports.compliance_html import write_html
     from nornir_tasks.reports.compliance_json import to_data, write_json
@@ -74,7 +75,8 @@ def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store:
     from nornir_tasks.store import connect
 
     paths = Paths.of(settings, lab)              # a --lab rehearsal writes only the lab's own files
-    out_dir = out or paths.compliance_reports_dir
+    out_dir = prepare_output(out or paths.compliance_reports_dir, "compliance", paths=paths,
+                             own=out is None or out.resolve() == paths.compliance_reports_dir.resolve(), force=force)
     if store:      # the store first: reports never describe a run the store does not hold (e.g. on a full disk)
         save_run(connect(paths.state_dir), run, source=source)
     written = [write_json(run, out_dir), *write_csv(run, out_dir), write_markdown(run, out_dir), write_html(run, out_dir)]
@@ -105,6 +107,7 @@ def check(
     out: OutOpt = None,
     as_of: AsOfOpt = None,
     no_store: NoStoreOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Check devices: intended vs running per feature, the national baseline and its overlays, waivers.
     Each device ends compliant, non_compliant, unreachable, stale, waived or not_applicable."""
@@ -122,7 +125,8 @@ def check(
                           if only is not OnlyChoice.inventory else ({}, {}))
     run = run_compliance(settings, result.inventory, names, running, intended, today, only=only.value,
                          platform="frr" if lab else None, problems=problems)
-    _finish(run, settings, out, format, source="lab" if lab else "backup", store=not no_store, names=names, lab=lab)
+    _finish(run, settings, out, format, source="lab" if lab else "backup", store=not no_store, names=names, lab=lab,
+            force=force)
 
 
 @app.command("import")
@@ -135,6 +139,7 @@ def import_(
     out: OutOpt = None,
     as_of: AsOfOpt = None,
     no_store: NoStoreOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Check configs collected by hand at sites the tool cannot reach; results are marked reported offline."""
     from nornir_tasks.compliance.import_bundle import load_bundle
@@ -155,7 +160,7 @@ def import_(
     intended, problems = read_intended(settings, result.inventory, names)
     run = run_compliance(settings, result.inventory, names, got.running, intended, today, only="config",
                          problems=problems)
-    _finish(run, settings, out, format, source="offline", store=not no_store, names=names)
+    _finish(run, settings, out, format, source="offline", store=not no_store, names=names, force=force)
 
 
 @app.command()

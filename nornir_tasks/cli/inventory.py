@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from nornir_tasks.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     ConfigOpt,
     FilterOpt,
+    ForceOpt,
     Format,
     FormatOpt,
     InventoryOpt,
@@ -111,7 +113,8 @@ def show(
         emit_json(doc)
         return
     out = console()
-    out.print(f"[bold]{dev.name}[/bold]  {dev.platform.value}  {dev.role.value}  {dev.hostname}")
+    out.print(f"[bold]{escape(dev.name)}[/bold]  {dev.platform.value}  {dev.role.value}  {escape(dev.hostname)}",
+              markup=True)
     out.print(f"site: {site.id} — {site.name} ({site.level.value}, province {site.province_code}, "
               f"{site.region.value}, {site.status.value})")
     out.print(f"groups: {', '.join(doc['groups'])}")
@@ -165,9 +168,16 @@ def generate(
     scope: Annotated[str, typer.Option("--scope", help="national or province=<code>")] = "national",
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 1,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the inventory into.")] = Path("build/generated"),
+    force: ForceOpt = False,
+    config: ConfigOpt = Path("config.yaml"),
 ) -> None:
     """Write a deterministic, geographically real inventory (34 provinces, 3,321 communes at national scope)."""
     from nornir_tasks.inventory.generate import generate as gen
+    from nornir_tasks.paths import Paths, prepare_output
+    from nornir_tasks.settings import Settings, load_settings
 
+    # never over the configured inventory or state (defaults when there is no config.yaml here)
+    settings = load_settings(config) if config.exists() else Settings()
+    prepare_output(out, "inventory generate", paths=Paths.of(settings), force=force)
     summary = gen(scope=scope, seed=seed, out=out)
     console().print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in summary.items()))

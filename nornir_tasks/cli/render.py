@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nornir_tasks.cli.common import (
     ConfigOpt,
     FilterOpt,
+    ForceOpt,
     Format,
     FormatOpt,
     InventoryOpt,
@@ -26,6 +27,7 @@ from nornir_tasks.cli.common import (
     table,
 )
 from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
+from nornir_tasks.paths import Paths, prepare_output
 from nornir_tasks.render.batch import RenderOutcome, RenderSummary
 from nornir_tasks.render.stage import RenderStage
 from nornir_tasks.stage import StageReport
@@ -46,11 +48,15 @@ def command(
     lab: RenderLabOpt = False,
     workers: WorkersOpt = None,
     format: FormatOpt = Format.table,
+    force: ForceOpt = False,
 ) -> None:
     """Render intended configs for the selected devices and write one file per device."""
     settings = settings_from(config, inventory)
     result = inventory_from(settings)
     names = selection(result, filter)
+    paths = Paths.of(settings, lab)     # never the state or inventory folder, a file, or someone else's folder
+    prepare_output(out if out is not None else paths.intended_dir, "render", paths=paths,
+                   own=out is None or out.resolve() == paths.intended_dir.resolve(), force=force)
     stage = RenderStage(out=out)
 
     show_bar = format is Format.table and sys.stderr.isatty()

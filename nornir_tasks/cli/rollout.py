@@ -14,10 +14,10 @@ from typing import Annotated
 
 import typer
 
-from nornir_tasks.cli.common import ConfigOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
+from nornir_tasks.cli.common import ConfigOpt, ForceOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
 from nornir_tasks.cli.context import inventory_from, settings_from
 from nornir_tasks.errors import GovnetError
-from nornir_tasks.paths import Paths
+from nornir_tasks.paths import Paths, prepare_output
 from nornir_tasks.rollout.i18n import fmt_pct, fmt_value, label, status_label
 from nornir_tasks.rollout.plans import PlanSet, plans_or_raise
 from nornir_tasks.rollout.scoring import RolloutResult
@@ -153,14 +153,17 @@ def report(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of every label: vi or en.")] = Lang.vi,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for dashboard.html, rollout.xlsx, rollout.csv, rollout.json (default reports/rollout).")] = None,
     history: HistoryOpt = True,
+    force: ForceOpt = False,
 ) -> None:
     """Write the offline HTML dashboard, the Excel workbook, CSV and JSON of the same numbers."""
     from nornir_tasks.reports.rollout_files import write_reports
 
     settings, result = _run(config, inventory, plans, plan, as_of, False, backfill=history)
-    folder = out if out is not None else Paths.of(settings).rollout_reports_dir
-    paths = write_reports(result, folder, lang.value)
-    console().print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    paths = Paths.of(settings)
+    folder = prepare_output(out if out is not None else paths.rollout_reports_dir, "rollout report", paths=paths,
+                            own=out is None or out.resolve() == paths.rollout_reports_dir.resolve(), force=force)
+    written = write_reports(result, folder, lang.value)
+    console().print(f"wrote {', '.join(str(p) for p in written.values())}")
 
 
 @app.command()

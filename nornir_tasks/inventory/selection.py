@@ -38,10 +38,18 @@ def parse_filters(filters: Iterable[str]) -> tuple[dict[str, set[str]], list[str
         Traceback (most recent call last):
         ...
         nornir_tasks.errors.GovnetError: unknown filter key 'colour'
+        >>> parse_filters([" "])
+        Traceback (most recent call last):
+        ...
+        nornir_tasks.errors.GovnetError: --filter ' ' is empty: it would select every device
     """
     keyed: dict[str, set[str]] = defaultdict(set)
     names: list[str] = []
     for raw in filters:
+        if not raw.strip():
+            # a script with an empty $HOST must not act on the whole network
+            raise GovnetError(f"--filter {raw!r} is empty: it would select every device", code="CFG-003",
+                              hint="give a host name or key=value, or leave out --filter to mean every device")
         if "=" in raw:
             key, _, value = raw.partition("=")
             key = key.strip().lower()
@@ -49,10 +57,13 @@ def parse_filters(filters: Iterable[str]) -> tuple[dict[str, set[str]], list[str
                 raise GovnetError(f"unknown filter key {key!r}", code="CFG-003",
                                   hint=f"use one of {', '.join(sorted(_KEYS))}, or a host name")
             value = value.strip()
+            if not value:
+                raise GovnetError(f"--filter {raw!r} has an empty value", code="CFG-003",
+                                  hint=f"write {key}=<value>")
             if key == "province" and value.isdigit():
                 value = str(int(value)).zfill(2)     # a code is a number: 12, 012 and 0012 are province 12
             keyed[key].add(value)
-        elif raw.strip():
+        else:
             names.append(raw.strip())
     return dict(keyed), names
 
