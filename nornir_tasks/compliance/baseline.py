@@ -8,7 +8,9 @@ Files (``settings.baseline_dir``, default ``inventory/baselines``)::
                                 remove: [rule ids dropped]
     overlays/12.yaml            province: "12", effective, grace_days, rules: [... only for province 12 ...]
 
-A rule has an ``id``, a ``title``, a ``severity`` (H/M/L), the ``basis`` it comes from (the legal source),
+A rule has an ``id``, a ``title``, a ``severity`` (H/M/L), the instruments it comes from (``cites``: kind, number,
+date, issuer, article — :class:`nornir_tasks.citations.Citation`; reports show them in Vietnamese citation form;
+the older free-text ``basis`` is still read),
 a ``scope`` (platforms, roles, levels, regions, provinces, site types — any combination, empty = all) and
 exactly one of:
 
@@ -43,7 +45,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nornir_tasks.compliance.check import ParsedConfig
-from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome
+from nornir_tasks.citations import Citation, cite_all
+from nornir_tasks.compliance.inventory_rules import CHECK_PARAMS, CHECKS, Outcome
 from nornir_tasks.errors import ComplianceError
 from nornir_tasks.inventory.yamlio import Locator, ReadFailed, read_yaml
 from nornir_tasks.model import (
@@ -126,7 +129,8 @@ class Rule(_M):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$")]
     title: Text
     severity: Severity
-    basis: Text
+    basis: Text = ""                       # free text (kept for old files); prefer cites
+    cites: tuple[Citation, ...] = ()       # the instruments the rule comes from, cited structurally
     scope: Scope = Scope()
     config: dict[Platform, tuple[ConfigCheck, ...]] | None = None
     check: str | None = None
@@ -140,7 +144,22 @@ class Rule(_M):
             raise ValueError(f"rule {self.id} needs exactly one of 'config' (line patterns) or 'check' (inventory)")
         if self.check is not None and self.check not in CHECKS:
             raise ValueError(f"rule {self.id}: unknown check {self.check!r}; known: {', '.join(sorted(CHECKS))}")
+        if not self.basis and not self.cites:
+            raise ValueError(f"rule {self.id}: say which instrument it comes from (cites: [...] or basis: ...)")
+        if self.check is not None and self.check in CHECK_PARAMS:
+            CHECK_PARAMS[self.check].model_validate(self.params)
         return self
+
+    @property
+    def basis_text(self) -> str:
+        """The rule's legal basis as reports show it: its citations in Vietnamese form, else ``basis``.
+
+        Examples:
+            >>> Rule(id="B6", title="t", severity="M", check="ipv6_on_wan", cites=[{"kind": "decision",
+            ...      "number": "38/QĐ-BTTTT", "date": "2021-01-14", "issuer": "Bộ Thông tin và Truyền thông"}]).basis_text
+            'Quyết định số 38/QĐ-BTTTT ngày 14/01/2021 của Bộ Thông tin và Truyền thông'
+        """
+        return cite_all(self.cites, self.basis)
 
     @property
     def kind(self) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from nornir_tasks.inventory.validate import connected_sites, gateways_by_province
 from nornir_tasks.model import (
     AccessLevel,
@@ -25,8 +27,10 @@ from nornir_tasks.model import (
     Lan,
     Link,
     Network,
+    Platform,
     Role,
     SiteStatus,
+    SiteType,
     Zone,
 )
 
@@ -234,6 +238,146 @@ def ipv6_on_wan(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[O
             for itf in dev.interfaces if itf.name in facing and itf.ipv6 is None]
 
 
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A2, A7, C2, C11 (docs/DOMAIN.md "Candidate compliance rules")
+# ---------------------------------------------------------------------------------------------------------
+def backbone_diverse_backup(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """A2: a provincial centre's gateway has an active level-I TSLCD circuit and a diverse backup: a second active
+    level-I circuit that ends on another far-end device (at another site, unless ``same_site_ok``)."""
+    site = ctx.inv.sites[dev.site]
+    if dev.role is not Role.GATEWAY or site.site_type is not SiteType.PROVINCIAL_CENTRE:
+        return []
+    far: list[tuple[Circuit, str]] = []
+    for c in ctx.circuits_of.get(dev.name, []):
+        if c.status is not CircuitStatus.ACTIVE or c.network is not Network.TSLCD or c.access_level is not AccessLevel.I:
+            continue
+        other = c.z.device if c.a.device == dev.name else c.a.device
+        far.append((c, other))
+    if not far:
+        return [Outcome("fail", f"gateway {dev.name} has no active level-I TSLCD circuit to the backbone")]
+    if len(far) < 2:
+        return [Outcome("fail", f"gateway {dev.name} has one active level-I circuit ({far[0][0].id}) and no backup")]
+    devices = {d for _, d in far}
+    if len(devices) < 2:
+        return [Outcome("fail", f"the level-I circuits of {dev.name} ({', '.join(c.id for c, _ in far)}) all end on "
+                                f"{far[0][1]}: the backup is not diverse")]
+    far_sites = {ctx.inv.devices[d].site for d in devices if d in ctx.inv.devices}
+    if len(far_sites) < 2 and not params.get("same_site_ok", False):
+        return [Outcome("warn", f"the level-I circuits of {dev.name} end on two devices at one site "
+                                f"({next(iter(far_sites), '?')}): diverse devices, not diverse sites")]
+    return []
+
+
+class AbolishedParams(BaseModel):
+    """A7's parameters: the day the district level ended."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    abolished_on: date = date(2025, 7, 1)
+
+
+def no_abolished_district(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """A7: after the district level was abolished (2025-07-01), no device sits at a district-level site that is
+    not decommissioned, and no live circuit of the device ends at one."""
+    p = AbolishedParams.model_validate(params)
+    if ctx.today < p.abolished_on:
+        return []
+    sites = ctx.inv.sites
+    out = []
+    site = sites[dev.site]
+    if site.level is AdminLevel.DISTRICT_LEGACY and site.status is not SiteStatus.DECOMMISSIONED:
+        out.append(Outcome("fail", f"site {site.id} is a district-level site ({site.status.value}); the district "
+                                   f"level ended on {p.abolished_on}: re-home it to its commune or province"))
+    for c in ctx.circuits_of.get(dev.name, []):
+        if c.status is CircuitStatus.DECOMMISSIONED:
+            continue
+        other = ctx.inv.devices.get(c.z.device if c.a.device == dev.name else c.a.device)
+        far = sites.get(other.site) if other is not None else None
+        if far is not None and far.id != site.id and far.level is AdminLevel.DISTRICT_LEGACY:
+            out.append(Outcome("fail", f"circuit {c.id} ({c.status.value}) ends at district-level site {far.id}; "
+                                       f"the district level ended on {p.abolished_on}"))
+    return out
+
+
+def separate_zones_tslcd_internet(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """C2: where a device ends both a TSLCD and an Internet circuit, it is a firewall and the two end in
+    separate zones (the TSLCD side in zone ``tslcd``, the Internet side in zone ``internet``)."""
+    ends: dict[Network, list[tuple[Circuit, str]]] = defaultdict(list)
+    for c in ctx.circuits_of.get(dev.name, []):
+        if c.status is CircuitStatus.DECOMMISSIONED or c.network not in (Network.TSLCD, Network.INTERNET):
+            continue
+        ends[c.network].append((c, c.a.interface if c.a.device == dev.name else c.z.interface))
+    if not ends.get(Network.TSLCD) or not ends.get(Network.INTERNET):
+        return []
+    if dev.role is not Role.FIREWALL:
+        return [Outcome("fail", f"{dev.role.value} {dev.name} ends both TSLCD ({ends[Network.TSLCD][0][0].id}) and "
+                                f"Internet ({ends[Network.INTERNET][0][0].id}) circuits: terminate them on a firewall, "
+                                "in separate zones")]
+    out = []
+    zone_of = {itf.name: itf.zone for itf in dev.interfaces}
+    for network, want in ((Network.TSLCD, Zone.TSLCD), (Network.INTERNET, Zone.INTERNET)):
+        for c, itf in ends[network]:
+            if zone_of.get(itf) is not want:
+                have = zone_of.get(itf)
+                out.append(Outcome("fail", f"{network.value} circuit {c.id} ends on {itf} in zone "
+                                           f"{have.value if have else 'none'}, not in zone {want.value}"))
+    return out
+
+
+class EndOfSupport(BaseModel):
+    """One row of the end-of-support table: a platform's software train and the day its support ends."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: Platform
+    train: str = Field(min_length=1)          # version prefix: "21.2", "16.9", "15.5(3)M", "4.28"
+    end_of_support: date
+    source: str = Field(min_length=1)         # the vendor's lifecycle page (URL) the date is read from
+    verified: bool = False                    # True once the date was checked against that page
+
+
+class EndOfSupportParams(BaseModel):
+    """C11's parameters: the table (data with its sources)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    table: tuple[EndOfSupport, ...] = Field(min_length=1)
+
+
+def _train_matches(version: str, train: str) -> bool:
+    """Whether ``version`` belongs to ``train`` (a prefix that ends at a number boundary).
+
+    Examples:
+        >>> _train_matches("21.2R3-S4", "21.2"), _train_matches("21.20R1", "21.2"), _train_matches("15.5(3)M10", "15.5(3)M")
+        (True, False, True)
+    """
+    if not version.startswith(train):
+        return False
+    rest = version[len(train):]
+    return not rest or not (rest[0].isdigit() and train[-1].isdigit())
+
+
+def os_supported(ctx: RuleContext, dev: Device, params: dict[str, Any]) -> list[Outcome]:
+    """C11: the device's OS train is not past its end of support in the table; a date not yet verified against
+    the vendor's page only warns."""
+    if not dev.os_version:
+        return []
+    table = EndOfSupportParams.model_validate(params).table
+    rows = [r for r in table if r.platform is dev.platform and _train_matches(dev.os_version, r.train)]
+    if not rows:
+        return []
+    row = max(rows, key=lambda r: len(r.train))
+    if ctx.today <= row.end_of_support:
+        return []
+    status = "fail" if row.verified else "warn"
+    note = "" if row.verified else " (date not yet verified against the vendor's page)"
+    return [Outcome(status, f"{dev.platform.value} {dev.os_version} (train {row.train}) is past its end of support "
+                            f"on {row.end_of_support}{note}; source: {row.source}")]
+
+
 #: Check name (as written in baseline files) → function.
 CHECKS: dict[str, Check] = {
     "level2_own_province": level2_own_province,
@@ -244,5 +388,14 @@ CHECKS: dict[str, Check] = {
     "no_internet_at_state_secret": no_internet_at_state_secret,
     "focal_point": focal_point,
     "ipv6_on_wan": ipv6_on_wan,
+    "backbone_diverse_backup": backbone_diverse_backup,
+    "no_abolished_district": no_abolished_district,
+    "separate_zones_tslcd_internet": separate_zones_tslcd_internet,
+    "os_supported": os_supported,
 }
 
+#: Typed parameters of the checks that have them (validated when the baseline is loaded).
+CHECK_PARAMS: dict[str, type[BaseModel]] = {
+    "no_abolished_district": AbolishedParams,
+    "os_supported": EndOfSupportParams,
+}

@@ -248,7 +248,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
         for o in outcomes:
             status = "warn" if o.status == "warn" else ("due" if due else "fail")
             findings.append(_finding(job, name, site.id, rule.id, rule.title, rule.severity, rule.kind, o.message,
-                                     status=status, basis=rule.basis, origin=ar.origin,
+                                     status=status, basis=rule.basis_text, origin=ar.origin,
                                      due_by=ar.due_by if due else None, hint=rule.hint))
 
     compared = False

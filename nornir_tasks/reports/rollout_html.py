@@ -105,9 +105,12 @@ def burnup_svg(t: TargetScore, lang: Lang, width: int = 380, height: int = 190) 
         pts = " ".join(f"{x(p.as_of):.1f},{y(p.value):.1f}" for p in t.trend)
         out.append(f'<polyline points="{pts}" class="actual"/>')
         for p in t.trend:
-            out.append(f'<circle cx="{x(p.as_of):.1f}" cy="{y(p.value):.1f}" r="3.2" class="actual-pt">'
+            note = f" ({label('derived_point', lang)})" if p.derived else (
+                f" ({label('recorded_at', lang)} {p.recorded_at:%Y-%m-%d %H:%M})" if p.recorded_at else "")
+            out.append(f'<circle cx="{x(p.as_of):.1f}" cy="{y(p.value):.1f}" r="3.2" '
+                       f'class="{"derived-pt" if p.derived else "actual-pt"}">'
                        f'<title>{_e(fmt_date(p.as_of, lang))}: {_e(fmt_value(p.value, t.threshold_kind, lang))}'
-                       f'</title></circle>')
+                       f'{_e(note)}</title></circle>')
     for r in t.reported:
         fig = r.share if is_share else r.numerator
         if fig is None:
@@ -246,7 +249,11 @@ def card_html(t: TargetScore, lang: Lang) -> str:
         fig = (f"{fmt_pct(r.share, lang)}" if r.share is not None else "") + (
             f" ({fmt_int(r.numerator, lang)} / {fmt_int(r.denominator, lang)})" if r.numerator is not None else "")
         rows.append(("reported", f"{fig.strip()} — {fmt_date(r.as_of, lang)}" + (f" — {r.note}" if r.note else "")))
+    if t.article:
+        rows.append(("article", t.article))
     rows.append(("source", t.source or label("illustrative", lang)))
+    if t.illustrative and t.illustrative_reason:
+        rows.append(("illustrative_reason", t.illustrative_reason))
     for w in t.warnings:
         rows.append(("warnings", label(w, lang)))
     dl = "".join(f"<dt>{_e(label(k, lang))}</dt><dd>{_e(v)}</dd>" for k, v in rows)
@@ -274,7 +281,7 @@ background:#1565c0}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px
 dt{color:#616161}dd{margin:0}svg text{font-size:10px;fill:#424242}.ylab{text-anchor:end}
 .grid{stroke:#eeeeee}.threshold{stroke:#2e7d32;stroke-dasharray:2 3}.deadline{stroke:#c62828;stroke-dasharray:4 3}
 .asof{stroke:#757575}.expected{fill:none;stroke:#1565c0;stroke-width:1.6;stroke-dasharray:6 4}
-.actual{fill:none;stroke:#212121;stroke-width:2}.actual-pt{fill:#212121}.reported-pt{fill:#ff8f00}
+.actual{fill:none;stroke:#212121;stroke-width:2}.actual-pt{fill:#212121}.derived-pt{fill:#fff;stroke:#212121;stroke-width:1.5}.reported-pt{fill:#ff8f00}
 .panel{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 3px rgba(0,0,0,.12);overflow:auto}
 .track{fill:#eeeeee}.exp-mark{stroke:#1565c0;stroke-width:2}.blab,.bval{font-size:11px}
 .sea{fill:#eef3f8}.bg circle{fill:#cfd8dc}.sites circle{stroke:#fff;stroke-width:.6}
@@ -370,7 +377,8 @@ def to_html(result: RolloutResult, lang: Lang = "en") -> str:
         inst_text = " ".join(str(v) for v in (inst.get("number"), fmt_date(inst.get("date"), lang)
                                              if inst.get("date") else None) if v)
         parts.append(f'<section class="plan" id="plan-{_e(plan.id)}"><h2>{_e(plan.title_vi if lang == "vi" else plan.title_en)} '
-                     f'<small>{_e(label("instrument", lang))}: {_e(inst_text)} · {_e(plan.id)}</small></h2>'
+                     f'<small>{_e(label("instrument", lang))}: {_e(plan.citation_vi or inst_text)} · '
+                     f'{_e(plan.id)}</small></h2>'
                      f'<div class="cards">{"".join(card_html(t, lang) for t in plan.targets)}</div></section>')
 
     def options(all_label: str | None) -> str:

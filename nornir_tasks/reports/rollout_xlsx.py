@@ -93,6 +93,14 @@ def _sheet_name(used: set[str], base: str) -> str:
     return name
 
 
+def _source(t: TargetScore, lang: Lang) -> str:
+    """Where a target's number came from; for an illustrative target, why govnet marks it so."""
+    text = t.source or label("illustrative", lang)
+    if t.illustrative and t.illustrative_reason:
+        text += f" — {label('illustrative_reason', lang)}: {t.illustrative_reason}"
+    return text
+
+
 def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
     """Build the workbook and return its bytes."""
     wb = Workbook()
@@ -109,8 +117,8 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
     heads = [label("plan", lang), label("target", lang), label("scope", lang), label("threshold", lang),
              label("deadline", lang), label("numerator", lang), label("denominator", lang), label("actual", lang),
              label("expected", lang), label("status", lang), label("rule", lang), label("forecast", lang),
-             label("reported", lang), label("source", lang)]
-    _setup(ws, heads, [16, 44, 26, 12, 12, 10, 10, 10, 10, 18, 34, 18, 26, 44],
+             label("reported", lang), label("source", lang), label("instrument", lang)]
+    _setup(ws, heads, [16, 44, 26, 12, 12, 10, 10, 10, 10, 18, 34, 18, 26, 44, 50],
            f"{label('dashboard', lang)} — {label('as_of', lang)} {fmt_date(result.as_of, lang)}")
     r = 1
     for plan in result.plans:
@@ -127,7 +135,7 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
             actual = t.actual if t.actual is not None else None
             ws.append([plan.id, title, scope, t.threshold, t.deadline, t.numerator, t.denominator, actual,
                        t.expected, status_label(t.status.value, lang), label(t.rule, lang), fc, rep,
-                       t.source or label("illustrative", lang)])
+                       _source(t, lang), plan.citation_vi + (f", {t.article}" if t.article else "")])
             r += 1
             ws.cell(row=r, column=5).number_format = "yyyy-mm-dd" if lang == "en" else "dd/mm/yyyy"
             for col in (4, 8, 9):

@@ -74,6 +74,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "map": ("Bản đồ điểm kết nối theo trạng thái", "Map of sites by status"),
     "summary": ("Tổng hợp", "Summary"),
     "source": ("Nguồn số liệu", "Source"),
+    "article": ("Điều, mục", "Article / section"),
+    "illustrative_reason": ("Vì sao là minh họa", "Why illustrative"),
+    "derived_point": ("suy ra từ lịch sử trạng thái", "derived from the status history"),
+    "recorded_at": ("ghi nhận lúc", "recorded at"),
     "illustrative": ("Minh họa (tác giả kế hoạch tự đặt)", "Illustrative (set by the plan's author)"),
     "reported": ("Số liệu nhà mạng báo cáo", "Operator-reported figure"),
     "reported_only": ("Chỉ theo số liệu báo cáo (govnet không đo được)", "Reported only (govnet cannot measure it)"),
@@ -101,7 +105,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     # scope keys
     "scope_levels": ("Cấp", "Levels"),
     "scope_regions": ("Vùng", "Regions"),
-    "scope_mountainous": ("Miền núi", "Mountainous"),
+    "scope_mountainous": ("Miền núi (ước lượng theo vùng)", "Mountainous (per-region proxy)"),
     "scope_provinces": ("Tỉnh", "Provinces"),
     "scope_site_types": ("Loại điểm", "Site types"),
     "scope_roles": ("Có thiết bị vai trò", "With a device of role"),
@@ -280,7 +284,7 @@ def scope_text(scope: Mapping[str, Any], lang: Lang = "en") -> str:
 
     Examples:
         >>> scope_text({"levels": ["commune"], "mountainous": True}, "vi")
-        'Cấp: Xã/phường; Miền núi: có'
+        'Cấp: Xã/phường; Miền núi (ước lượng theo vùng): có'
         >>> scope_text({}, "en")
         '—'
     """
