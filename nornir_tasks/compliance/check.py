@@ -116,6 +116,27 @@ def _banner_end(first_rest: str) -> str:
     return first_rest[:2] if first_rest.startswith("^") else first_rest[0]
 
 
+def _same_delimiter(lines: list[str], end: str) -> str:
+    """A multi-line banner with its delimiter written the way govnet writes it (the first character of the
+    cisco_ios package's delimiters the text lacks), so ``^C`` as the device prints it and ``#`` as pushed compare
+    equal.
+
+    Examples:
+        >>> _same_delimiter(["banner motd ^C", "Text", "^C"], "^C")
+        'banner motd #\nText\n#'
+    """
+    if end == "EOF" or len(lines) < 2 or lines[-1].strip() != end or not lines[0].endswith(" " + end):
+        return "\n".join(lines)
+    from nornir_tasks.platforms.cisco_ios.checks import banner_delimiter
+
+    body = lines[1:-1]
+    try:
+        d = banner_delimiter("\n".join(body))
+    except ValueError:
+        return "\n".join(lines)
+    return "\n".join([lines[0][: -len(end)] + d, *body, d])
+
+
 def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
     """Clean and parse a configuration of ``platform`` into a tree grouped by feature.
 
@@ -142,7 +163,7 @@ def parse_config(platform: Platform | str, text: str) -> ParsedConfig:
         if banner is not None:
             banner.append(raw.rstrip())
             if banner_end in raw or raw.strip() == banner_end:
-                root.setdefault("\n".join(banner), {})
+                root.setdefault(_same_delimiter(banner, banner_end), {})
                 banner = None
                 stack = [(-1, root)]
             continue

@@ -40,6 +40,7 @@ from nornir_tasks.inventory.validate import circuits_by_device
 from nornir_tasks.inventory.yamlio import ReadFailed, read_yaml
 from nornir_tasks.model import Platform, derived_groups
 from nornir_tasks.platforms import info
+from nornir_tasks.platforms.hardware import device_model
 
 
 def _shared_dict(shared: Any) -> dict[str, Any]:
@@ -52,9 +53,11 @@ def _conn(data: dict[str, Any]) -> dict[str, ConnectionOptions]:
             for name, c in (data or {}).items()}
 
 
-def _platform_conn(platform: str) -> dict[str, ConnectionOptions]:
+def _platform_conn(platform: str, model: str | None = None) -> dict[str, ConnectionOptions]:
     row = info(platform)
-    out = {"netmiko": ConnectionOptions(platform=row.netmiko_device_type, extras={})}
+    hw = device_model(platform, model)   # a model may need another driver (NE40E, VRP8: huawei_vrpv8)
+    netmiko_type = (hw.netmiko_device_type if hw is not None else None) or row.netmiko_device_type
+    out = {"netmiko": ConnectionOptions(platform=netmiko_type, extras={})}
     if row.napalm_driver:
         out["napalm"] = ConnectionOptions(platform=row.napalm_driver, extras={})
     return out
@@ -95,7 +98,8 @@ def build_nornir_inventory(result: LoadResult, *, username: str | None = None, p
             if gname not in groups:
                 groups[gname] = Group(name=gname, defaults=defaults)
             parents.append(groups[gname])
-        conn = _platform_conn(platform) if platform in Platform._value2member_map_ else {}
+        conn = _platform_conn(platform, None if over else dev.model) if platform in Platform._value2member_map_ \
+            else {}
         conn.update(_conn(result.connection_options.get(dev.name, {})))
         conn.update(_conn(over.get("connection_options", {})))
         hosts[dev.name] = Host(

@@ -69,6 +69,8 @@ class DeviceModel(BaseModel):
     commit_required: bool = False            # VRP8 (NE40E): two-stage configuration, ``commit`` applies it
     netmiko_device_type: str | None = None   # when it differs from the platform's
     aaa_admin_domain: str | None = None      # VRP: the AAA domain administrators log in through
+    ipv6_global: bool = False                # VRP5 (AR, S, USG): 'ipv6' in the system view before interface IPv6
+    manager_user: bool = False               # USG: administrators are 'manager-user … level 15'
     typical: tuple[str, ...] = ()
     typical_sub: str | None = None
     source: str

@@ -17,6 +17,7 @@ Every template of every platform gets the same variables (documented in ``templa
 ``mgmt``        the management :class:`InterfaceView` or None
 ``vrfs``        sorted VRF names used by the device's interfaces
 ``segments``    list of :class:`LanSegment`: how this device carries each LAN it routes
+``hw``          the device model's row (:class:`~nornir_tasks.platforms.hardware.DeviceModel`) or None
 
 Nothing here imports nornir; the context is built from the model alone.
 """
@@ -41,6 +42,7 @@ from nornir_tasks.model import (
     Site,
 )
 from nornir_tasks.platforms import get as get_platform
+from nornir_tasks.platforms.hardware import DeviceModel, device_model
 
 ACTIVE_FOR_CONFIG = {CircuitStatus.ACTIVE, CircuitStatus.ORDERED, CircuitStatus.SUSPENDED}
 
@@ -115,7 +117,9 @@ def loopback_views(device: Device, interfaces: list[InterfaceView], name: str) -
     itf = Interface.model_construct(name=name, kind=InterfaceKind.LOOPBACK, zone=None, vlan=None,
                                     ipv4=device.loopback_ipv4, ipv6=None, vrf=None, description=None, enabled=True,
                                     mtu=None, ospf_cost=None)
-    return [InterfaceView(itf, lab_name=name)]
+    # advertised (passive) in the area of the first OSPF circuit, as every platform advertises its loopback
+    area = next((v.ospf_area for v in interfaces if v.ospf_area is not None and not v.ospf_passive), None)
+    return [InterfaceView(itf, lab_name=name, ospf_area=area, ospf_passive=area is not None)]
 
 
 def interface_description(itf: Interface, circuit: Circuit | None, link: Link | None, peer: str | None) -> str | None:
@@ -238,6 +242,7 @@ class RenderContext:
     mgmt: InterfaceView | None = None
     vrfs: list[str] = field(default_factory=list)
     segments: list[LanSegment] = field(default_factory=list)
+    hw: DeviceModel | None = None      # the device's model row (ports, management port, capabilities) or None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -421,4 +426,4 @@ def build_context(inv: Inventory, name: str, *, index: ContextIndex | None = Non
     vrfs = sorted({v.itf.vrf for v in itf_views if v.itf.vrf})
     return RenderContext(device=dev, site=site, cfg=shared, interfaces=itf_views, circuits=circuits,
                          lans=site_lans, lans_routed=routed, ospf=ospf, bgp=bgp, statics=statics, lab=lab,
-                         mgmt=mgmt, vrfs=vrfs, segments=segments)
+                         mgmt=mgmt, vrfs=vrfs, segments=segments, hw=device_model(dev.platform.value, dev.model))

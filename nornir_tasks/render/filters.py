@@ -177,12 +177,26 @@ def frr_ifsort(interfaces: Any, lab: bool = False) -> list[Any]:
     return sorted(interfaces, key=functools.cmp_to_key(lambda x, y: frr_ifname_cmp(name(x), name(y))))
 
 
+def close_views(text: str, exit_word: str = "quit") -> str:
+    """Close every view with ``exit_word`` (see :func:`nornir_tasks.platforms.checks.close_views`)."""
+    from nornir_tasks.platforms.checks import close_views as close
+
+    return close(text, exit_word)
+
+
+def banner_delimiter(text: str) -> str:
+    """A banner delimiter the text does not contain (see :func:`nornir_tasks.platforms.cisco_ios.checks.banner_delimiter`)."""
+    from nornir_tasks.platforms.cisco_ios.checks import banner_delimiter as pick
+
+    return pick(text)
+
+
 def registry() -> dict[str, Callable[..., Any]]:
     """All filters (netutils' convenience functions first, ours override on a name clash)."""
     out: dict[str, Callable[..., Any]] = dict(jinja2_convenience_function())
     out.update({"secret": secret, "safe_text": safe, "ip": ip, "netmask": netmask, "wildcard": wildcard,
                 "prefixlen": prefixlen, "network": network, "ascii_text": ascii_text, "quote": quote,
-                "frr_ifsort": frr_ifsort})
+                "frr_ifsort": frr_ifsort, "close_views": close_views, "banner_delimiter": banner_delimiter})
     return out
 
 

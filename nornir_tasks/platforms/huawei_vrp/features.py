@@ -8,7 +8,7 @@ from nornir_tasks.platforms.spec import feature as _f
 
 FEATURES = PlatformFeatures(
     platform=Platform.HUAWEI_VRP,
-    ignore=(r"^#", r"^!", r"^return$", r"^quit$", r"^<.*>$", r"^\[.*\]$"),
+    ignore=(r"^#", r"^!", r"^return$", r"^quit$", r"^commit$", r"^<.*>$", r"^\[.*\]$"),
     features=(
         _f("hostname", "sysname"),
         _f("banner", "header"),

@@ -45,22 +45,22 @@ MODELS = (
                         "GigabitEthernet0/0/5", "GigabitEthernet0/0/8"),
         layer2_only=("GigabitEthernet0/0/2", "GigabitEthernet0/0/3", "GigabitEthernet0/0/6",
                      "GigabitEthernet0/0/7"),
-        aaa_admin_domain="default_admin",
+        aaa_admin_domain="default_admin", ipv6_global=True,
         typical=("GigabitEthernet0/0/0", "GigabitEthernet0/0/1"), source=_AR_L2),
     # eight GE LAN ports (0/0/0-7, layer 2 until undo portswitch) and two GE WAN ports
     DeviceModel(
         name="AR651", ports=("GigabitEthernet0/0/0-9",), mgmt_port=None, inband_mgmt="GigabitEthernet0/0/4",
         layer2_default=tuple(f"GigabitEthernet0/0/{n}" for n in range(8)),
-        aaa_admin_domain="default_admin",
+        aaa_admin_domain="default_admin", ipv6_global=True,
         typical=("GigabitEthernet0/0/0", "GigabitEthernet0/0/1"), source=_AR_L2),
     DeviceModel(
         name="USG6525E", ports=("GigabitEthernet1/0/0-7",), mgmt_port="GigabitEthernet0/0/0",
-        aaa_admin_domain="default",
+        aaa_admin_domain="default", ipv6_global=True, manager_user=True,
         typical=("GigabitEthernet1/0/0", "GigabitEthernet1/0/1", "GigabitEthernet1/0/2"),
         source="https://support.huawei.com/enterprise/en/doc/EDOC1100092598"),
     DeviceModel(
         name="S5735-L24T4X", ports=("GigabitEthernet0/0/1-24", "XGigabitEthernet0/0/1-4"),
-        mgmt_port="MEth0/0/1", aaa_admin_domain="default_admin",
+        mgmt_port="MEth0/0/1", aaa_admin_domain="default_admin", ipv6_global=True,
         typical=("GigabitEthernet0/0/1", "GigabitEthernet0/0/2", "GigabitEthernet0/0/3"),
         source="https://support.huawei.com/enterprise/en/doc/EDOC1100141588"),
     # line cards decide the ports; the MPU's management port is GigabitEthernet0/0/0
