@@ -117,7 +117,7 @@ def _banner_end(first_rest: str) -> str:
 
 
 def _same_delimiter(lines: list[str], end: str) -> str:
-    """A multi-line banner with its delimiter written the way govnet writes it (the first character of the
+    r"""A multi-line banner with its delimiter written the way govnet writes it (the first character of the
     cisco_ios package's delimiters the text lacks), so ``^C`` as the device prints it and ``#`` as pushed compare
     equal.
 
