@@ -51,14 +51,16 @@ def _parse(platform: str, text: str) -> HConfig:
 
 
 def _config_lines(platform: str, text: str) -> list[str]:
-    """The lines a device would take: no comments, no EOS banner (hier_config folds it into one node), no end marker."""
+    """The lines a device would take: no comments, no EOS banner (hier_config folds it into one node), no end marker,
+    no VRP view exit ('quit' leaves a view; it is not configuration)."""
     out, in_banner = [], False
     for raw in text.splitlines():
         line = " ".join(raw.split())
         if in_banner:
             in_banner = line != "EOF"
             continue
-        if not line or line.startswith(info(platform).comment_prefixes) or line in ("end", "return"):
+        if not line or line.startswith(info(platform).comment_prefixes) or line in ("end", "return") \
+                or (platform == "huawei_vrp" and line == "quit"):
             continue
         if platform == "arista_eos" and line.startswith("banner "):
             in_banner = True
