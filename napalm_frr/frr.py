@@ -10,6 +10,8 @@ optional_args:
         vtysh without a command and a shell with one (as the govnet lab's does) needs no extra options.
     lldp_socket: lldpd's control socket when it is not the default (``lldpcli -u <socket>``).
     config_timeout: seconds a configuration push may take (default 60).
+    revert_dir: folder (on the device, relative to the shell login's home) holding the revert timers of
+        ``commit_config(revert_in=)`` (default ``.napalm_frr``).
     Any netmiko ``ConnectHandler`` argument (``alt_host_keys``, ``alt_key_file``, ``ssh_strict``,
     ``conn_timeout``, ...) is passed through; the shell login honours ``alt_key_file`` and ``ssh_strict`` too.
 
@@ -17,23 +19,35 @@ Configuration workflow: a candidate is loaded as text (merge or replace), :meth:
 difference from the running config as computed by hier_config, :meth:`commit_config` sends the remediation
 commands through ``configure terminal`` (any line FRR refuses aborts the commit and restores the previous
 config) and saves with ``write memory``. ``commit_config(revert_in=N)`` emulates commit-confirm: unless
-:meth:`confirm_commit` is called within N seconds, the pre-commit config is restored. The timer lives in this
-driver object (FRR has no commit-confirm of its own): closing the driver with a commit still pending restores
-the pre-commit config at once, the safe choice when the client can no longer confirm.
+:meth:`confirm_commit` is called within N seconds, the pre-commit config is restored.
+
+FRR has no commit-confirm of its own, so the timer lives **on the device**, where it survives the client:
+before the change is sent, the shell login writes the commands that take the router back (a remediation from
+the expected result to the pre-commit config) to ``<revert_dir>/<token>.apply`` and starts a detached
+``sleep N`` in a session of its own; when it wakes and ``<token>.pending`` still exists, it runs them through
+vtysh and saves. :meth:`confirm_commit` removes the pending file and stops the timer. A client that dies
+(killed, network lost, the change cut its own management path) cannot confirm, so the router goes back by
+itself. Any process can find a router's pending commits (:meth:`pending_commits`) and confirm one
+(``confirm_commit(token=)``) or take it back at once (``revert_pending(token)``). Closing the driver with a
+commit still pending restores the pre-commit config at once, the safe choice when the client can no longer
+confirm.
 """
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import logging
 import re
+import secrets
 import shlex
 import threading
 from pathlib import Path
 from typing import Any
 
 import paramiko
+from hier_config.exceptions import DuplicateChildError
 from napalm.base import NetworkDriver, models
 from napalm.base.exceptions import (
     CommandErrorException,
@@ -170,6 +184,7 @@ class FRRDriver(NetworkDriver):
         self.shell_password = str(args.get("shell_password") or password)
         self.config_timeout = float(args.get("config_timeout", 60))
         self.lldp_socket = str(args["lldp_socket"]) if args.get("lldp_socket") else None
+        self.revert_dir = str(args.get("revert_dir") or ".napalm_frr")
         self.netmiko_optional_args = netmiko_args(args)
         self.netmiko_optional_args["port"] = self.port
         self.netmiko_optional_args.setdefault("use_keys", False)
@@ -179,7 +194,7 @@ class FRRDriver(NetworkDriver):
         self._candidate: str | None = None
         self._replace = False
         self._rollback_config: str | None = None
-        self._pending: threading.Timer | None = None
+        self._pending: str | None = None            # token of the device-side revert timer of our commit
 
     # -- connection -------------------------------------------------------------------------------------------
     def open(self) -> None:
@@ -189,11 +204,14 @@ class FRRDriver(NetworkDriver):
 
     def close(self) -> None:
         with self._lock:
-            if self._pending is not None:
+            if self._pending is not None and self.device is not None:
                 logger.warning("%s: closing with an unconfirmed commit; restoring the previous config",
                                self.hostname)
-                self._pending.cancel()
-                self._revert()
+                try:
+                    self._revert()
+                except (CommitError, OSError, EOFError, paramiko.SSHException) as exc:
+                    logger.error("%s: restoring on close failed (the device's timer will do it): %s",
+                                 self.hostname, exc)
             if self.device is not None:
                 self.device.disconnect()
                 self.device = None
@@ -336,7 +354,7 @@ class FRRDriver(NetworkDriver):
         try:
             text = self._read(filename, config)
             frrconf.tree(text)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, DuplicateChildError) as exc:
             raise ReplaceConfigException(f"{self.hostname}: cannot load the candidate: {exc}") from exc
         if not frrconf.normalize(text).strip():
             raise ReplaceConfigException(f"{self.hostname}: the replace candidate is empty; refusing to wipe the "
@@ -347,7 +365,7 @@ class FRRDriver(NetworkDriver):
         try:
             text = self._read(filename, config)
             frrconf.tree(text)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, DuplicateChildError) as exc:
             raise MergeConfigException(f"{self.hostname}: cannot load the candidate: {exc}") from exc
         self._candidate, self._replace = text, False
 
@@ -405,6 +423,9 @@ class FRRDriver(NetworkDriver):
         with self._lock:
             running = self._running()
             target = self._target(running)
+            token = None
+            if revert_in is not None:       # armed before anything is sent
+                token = self._arm(frrconf.commands(target.config_to_get_to(frrconf.tree(running))), int(revert_in))
             try:
                 self._push(running, target)
             except CommitError:
@@ -412,17 +433,98 @@ class FRRDriver(NetworkDriver):
                     self._push(self._running(), frrconf.tree(running))
                 except CommitError as again:
                     logger.error("%s: restoring after a refused change failed: %s", self.hostname, again)
+                if token is not None:
+                    self._disarm(token)
                 raise
             self._rollback_config = running
             self._candidate, self._replace = None, False
-            if revert_in is not None:
-                timer = threading.Timer(float(revert_in), self._revert_if_pending)
-                timer.daemon = True
-                self._pending = timer
-                timer.start()
+            if token is not None:
+                self._pending = token
+                after = self._running()
+                if frrconf.diff(after, target):
+                    # FRR wrote the change differently than predicted: the timer takes back what is there
+                    self._write_apply(token, frrconf.commands(frrconf.remediation(after, running)))
+
+    # -- the device-side revert timer ---------------------------------------------------------------------
+    def _dir(self) -> str:
+        """The timer folder as a shell word (relative paths are under the login's home)."""
+        if self.revert_dir.startswith("/"):
+            return shlex.quote(self.revert_dir)
+        return '"$HOME"/' + shlex.quote(self.revert_dir)
+
+    @staticmethod
+    def _apply_script(commands: list[str]) -> str:
+        """The shell script that takes the router back: the commands in configure mode, then save.
+
+        Examples:
+            >>> print(FRRDriver._apply_script(["no ip route 10.9.0.0/16 Null0"]), end="")
+            #!/bin/sh
+            exec vtysh -c 'configure terminal' -c 'no ip route 10.9.0.0/16 Null0' -c end -c 'write memory'
+        """
+        lines = ["configure terminal", *commands, "end", "write memory"]
+        return "#!/bin/sh\nexec vtysh " + " ".join(f"-c {shlex.quote(c)}" for c in lines) + "\n"
+
+    def _write_apply(self, token: str, commands: list[str]) -> None:
+        blob = base64.b64encode(self._apply_script(commands).encode("utf-8")).decode("ascii")
+        out = self._shell(f'D={self._dir()}; umask 077; printf %s {blob} | base64 -d > "$D/{token}.apply.new" '
+                          f'&& mv "$D/{token}.apply.new" "$D/{token}.apply" && echo NAPALM_FRR_OK')
+        if "NAPALM_FRR_OK" not in out:
+            raise CommitError(f"{self.hostname}: could not update the revert timer on the device: {out[-200:]!r}")
+
+    def _arm(self, commands: list[str], seconds: int) -> str:
+        """Start the device-side timer and return its token; nothing is pushed when this fails."""
+        token = secrets.token_hex(6)
+        blob = base64.b64encode(self._apply_script(commands).encode("utf-8")).decode("ascii")
+        timer = (f'sleep {max(1, seconds)}; D={self._dir()}; [ -e "$D/{token}.pending" ] || exit 0; '
+                 f'sh "$D/{token}.apply" > "$D/{token}.log" 2>&1; '
+                 f'mv "$D/{token}.pending" "$D/{token}.reverted"; rm -f "$D/{token}.apply"')
+        script = (f'D={self._dir()}; umask 077; mkdir -p "$D" && '
+                  f'printf %s {blob} | base64 -d > "$D/{token}.apply" && hostname > "$D/{token}.pending" && '
+                  f'{{ setsid sh -c {shlex.quote(timer)} < /dev/null > /dev/null 2>&1 & '
+                  f'echo $! >> "$D/{token}.pending"; echo NAPALM_FRR_TIMER $!; }}')
+        try:
+            out = self._shell(script)
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise CommitError(f"{self.hostname}: could not start the revert timer on the device (nothing was "
+                              f"changed): {exc}") from exc
+        m = re.search(r"NAPALM_FRR_TIMER (\d+)", out)
+        if m is None:
+            raise CommitError(f"{self.hostname}: could not start the revert timer on the device (nothing was "
+                              f"changed): {out[-200:]!r}")
+        logger.info("%s: revert timer %s armed for %d s", self.hostname, token, seconds)
+        return token
+
+    def _disarm(self, token: str) -> bool:
+        """Stop a timer; True when it was still pending (then the change stays unless rolled back)."""
+        out = self._shell(
+            f'D={self._dir()}; f="$D/{token}.pending"; if [ -e "$f" ]; then pid=$(sed -n 2p "$f"); '
+            f'rm -f "$f" "$D/{token}.apply"; [ -n "$pid" ] && kill -- -"$pid" 2>/dev/null; '
+            f'echo NAPALM_FRR_DISARMED; else echo NAPALM_FRR_GONE; fi')
+        return "NAPALM_FRR_DISARMED" in out
+
+    def pending_commits(self) -> list[str]:
+        """Tokens of this router's commits still waiting for confirmation (made by any client)."""
+        out = self._shell(f'D={self._dir()}; h=$(hostname); for f in "$D"/*.pending; do [ -e "$f" ] || continue; '
+                          f'[ "$(sed -n 1p "$f")" = "$h" ] && echo "NAPALM_FRR_PENDING $(basename "$f" .pending)"; '
+                          f'done; true')
+        return re.findall(r"NAPALM_FRR_PENDING ([0-9a-f]+)", out)
+
+    def revert_pending(self, token: str) -> bool:
+        """Take back a pending commit now (from any client): run its revert commands and stop its timer.
+        Returns False when it was no longer pending."""
+        out = self._shell(
+            f'D={self._dir()}; f="$D/{token}.pending"; if [ -e "$f" ]; then pid=$(sed -n 2p "$f"); '
+            f'[ -n "$pid" ] && kill -- -"$pid" 2>/dev/null; sh "$D/{token}.apply" > "$D/{token}.log" 2>&1; '
+            f'mv "$f" "$D/{token}.reverted"; rm -f "$D/{token}.apply"; echo NAPALM_FRR_REVERTED; '
+            f'else echo NAPALM_FRR_GONE; fi')
+        return "NAPALM_FRR_REVERTED" in out
 
     def _revert(self) -> None:
+        """Restore the pre-commit config now (this client still can) and stop the device's timer."""
+        token = self._pending
         try:
+            if token is not None:
+                self._disarm(token)
             if self._rollback_config is None:
                 return
             self._push(self._running(), frrconf.tree(self._rollback_config))
@@ -430,28 +532,32 @@ class FRRDriver(NetworkDriver):
             self._pending = None
         logger.info("%s: previous config restored", self.hostname)
 
-    def _revert_if_pending(self) -> None:
-        with self._lock:
-            if self._pending is not None and self.device is not None:
-                try:
-                    self._revert()
-                except CommitError as exc:
-                    logger.error("%s: automatic revert failed: %s", self.hostname, exc)
-
     def has_pending_commit(self) -> bool:
-        return self._pending is not None
-
-    def confirm_commit(self) -> None:
+        """True while our commit waits for confirmation (False once the device's timer has reverted it)."""
         with self._lock:
             if self._pending is None:
-                raise CommitConfirmException(f"{self.hostname}: no commit is waiting for confirmation")
-            self._pending.cancel()
+                return False
+            out = self._shell(f'D={self._dir()}; [ -e "$D/{self._pending}.pending" ] && echo NAPALM_FRR_YES; true')
+            if "NAPALM_FRR_YES" in out:
+                return True
             self._pending = None
+            return False
+
+    def confirm_commit(self, token: str | None = None) -> None:
+        """Keep the change: stop the device's timer (ours, or the one named by ``token``)."""
+        with self._lock:
+            token = token or self._pending
+            if token is None:
+                raise CommitConfirmException(f"{self.hostname}: no commit is waiting for confirmation")
+            still = self._disarm(token)
+            if token == self._pending:
+                self._pending = None
+            if not still:
+                raise CommitConfirmException(f"{self.hostname}: too late to confirm: the device has already "
+                                             "restored the previous config")
 
     def rollback(self) -> None:
         with self._lock:
-            if self._pending is not None:
-                self._pending.cancel()
             if self._rollback_config is None:
                 raise CommitError(f"{self.hostname}: nothing to roll back (no commit in this session)")
             self._revert()

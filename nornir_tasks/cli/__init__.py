@@ -21,6 +21,7 @@ STAGES = [
     ("lab", "lab", "Virtual lab of real FRR routers built from the inventory."),
     ("backup", "backup", "Back up running configs."),
     ("compliance", "compliance", "Check devices against intended configs and the national baseline."),
+    ("deploy", "deploy", "Push intended configs in safe waves: dry run unless --commit; verify, revert, journal."),
     ("rollout", "rollout", "Track the upgrade plans against their targets."),
 ]
 

@@ -36,6 +36,8 @@ OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Folder for <host>.cfg (default: <build_dir>/intended, or <build_dir>/intended-lab with --lab).")]
 RenderLabOpt = Annotated[bool, typer.Option(
     "--lab", help="Render every device's lab stand-in: FRR templates, lab interface names, no management ports.")]
+DiffOpt = Annotated[bool, typer.Option(
+    "--diff", help="Show, per device, what a deploy would change against the last backup (contacts no device).")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=64,
                                                 help="Worker processes (default: one per CPU).")]
 
@@ -49,6 +51,7 @@ def command(
     workers: WorkersOpt = None,
     format: FormatOpt = Format.table,
     force: ForceOpt = False,
+    diff: DiffOpt = False,
 ) -> None:
     """Render intended configs for the selected devices and write one file per device."""
     settings = settings_from(config, inventory)
@@ -71,8 +74,44 @@ def command(
 
         ctx = stage_context(settings, result, lab=lab, jobs=workers, progress=advance)
         report = stage.run(ctx, names)
-    _show(report, stage.out if stage.out is not None else ctx.paths.intended_dir, format)
+    out_dir = stage.out if stage.out is not None else ctx.paths.intended_dir
+    if not (diff and format is Format.json):
+        _show(report, out_dir, format)
+    if diff:
+        failed = {o.host for o in report.outcomes if o.failed}
+        _diff(result.inventory, names, out_dir, paths, lab, format, failed)
     raise typer.Exit(report.exit_code)
+
+
+def _diff(inv: object, names: list[str], out_dir: Path, paths: Paths, lab: bool, format: Format,
+          failed: set[str]) -> None:
+    """Per device, the change against the last backup (``nornir_tasks.deploy.preview``)."""
+    from nornir_tasks.backup.store import BackupStore
+    from nornir_tasks.deploy.preview import offline_diff
+
+    store = BackupStore(paths.state_dir)
+    rows = []
+    for name in names:
+        path = out_dir / f"{name}.cfg"
+        backup = store.read(name)
+        if name in failed or not path.is_file():
+            rows.append({"host": name, "diff": None, "note": "not rendered"})
+        elif backup is None:
+            rows.append({"host": name, "diff": None, "note": "no backup yet: run 'govnet backup' first"})
+        else:
+            platform = "frr" if lab else inv.devices[name].platform  # type: ignore[attr-defined]
+            rows.append({"host": name, "diff": offline_diff(platform, path.read_text(encoding="utf-8"), backup),
+                         "note": ""})
+    if format is Format.json:
+        emit_json({"out": str(out_dir), "diff": rows})
+        return
+    out = console()
+    for r in rows:
+        text = r["diff"]
+        status = r["note"] or ("no change" if not text else f"{text.count(chr(10)) + 1} line(s) would change")
+        out.print(f"[bold]--- {escape(r['host'])}[/bold] ({escape(status)})", highlight=False)
+        if text:
+            out.print(escape(text), highlight=False)
 
 
 def _show(report: StageReport[RenderOutcome], out_dir: Path, format: Format) -> None:

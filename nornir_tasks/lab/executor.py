@@ -298,9 +298,9 @@ fi
 user="${{SUDO_USER:?}}"
 gid="$(id -g "$user")"
 set -- nsenter "--net=/run/netns/$ns" "--uts=$RUN/uts/$ns" setpriv "--reuid=$user" "--regid=$gid" --init-groups --
-ENVV="HOME=$RUN/home PATH=$RUN/bin:/usr/sbin:/usr/bin:/sbin:/bin GOVNET_LLDPD_SOCKET=$RUN/lldpd/$ns.sock TERM=${{TERM:-vt100}}"
+ENVV="HOME=$RUN/home PATH=$RUN/bin:/usr/sbin:/usr/bin:/sbin:/bin GOVNET_LLDPD_SOCKET=$RUN/lldpd/$ns.sock GOVNET_FRR_INSTANCE=$ns TERM=${{TERM:-vt100}}"
 if [ -z "$cmd" ]; then
-  exec "$@" env -i $ENVV vtysh -N "$ns"
+  exec "$@" env -i $ENVV /usr/bin/vtysh -N "$ns"
 elif [ "$cmd" = shell ]; then
   exec "$@" env -i $ENVV /bin/sh -i
 else
@@ -310,6 +310,9 @@ fi
 
 
 LLDPCLI_WRAPPER = '#!/bin/sh\nexec /usr/sbin/lldpcli -u "${GOVNET_LLDPD_SOCKET:?}" "$@"\n'
+#: In a router's shell, ``vtysh`` talks to that router's FRR (as on a real FRR box), e.g. for napalm_frr's
+#: device-side revert timer.
+VTYSH_WRAPPER = '#!/bin/sh\nexec /usr/bin/vtysh -N "${GOVNET_FRR_INSTANCE:?}" "$@"\n'
 
 
 def sshd_config(plan: LabPlan, group: int, paths: LabPaths, user: str) -> str:
@@ -440,6 +443,7 @@ class Lab:
             self._mkdir(d)
         self._write(paths.login, login_wrapper(paths.run), 0o755)
         self._write(paths.bin / "lldpcli", LLDPCLI_WRAPPER, 0o755)
+        self._write(paths.bin / "vtysh", VTYSH_WRAPPER, 0o755)
         if not paths.hostkey.exists():
             self._record("paths", str(paths.hostkey))
             self._record("paths", str(paths.hostkey) + ".pub")
