@@ -11,6 +11,7 @@ compliant loses its old files, so a stale remediation can never be pushed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -135,10 +136,10 @@ def write_remediations(build_dir: Path, remediations: dict[str, tuple[str, str]]
 
 def predict(platform: str, running: str, remediation: str) -> str:
     """The running config as hier_config predicts it after the remediation is applied (``HConfig.future``, with
-    sections the change emptied pruned, as devices do), read with the platform's own parser and driver.
+    sections the change emptied pruned where the platform does so), read with the platform's own parser and driver.
 
-    A physical interface set back to defaults (``default interface X``, the platform's ``interface_reset_command``)
-    loses its section. Used to check, offline, that a remediation brings a device to its intended config.
+    A physical interface set back to defaults (``default interface X``, the platform's ``interface_reset_command``,
+    or every line removed) loses its section: nothing of it is left to compare. Used to check, offline, that a remediation brings a device to its intended config.
 
     Examples:
         >>> print(predict("frr", "hostname r1\\nip route 192.0.2.0/24 Null0\\n", "no ip route 192.0.2.0/24 Null0\\n"), end="")
@@ -161,7 +162,14 @@ def predict(platform: str, running: str, remediation: str) -> str:
             del change.tree[line]
             parsed.tree.pop(spec.rules.protect.interface + line[len(head):], None)
     current = to_hconfig(parsed, list(parsed.tree))
-    future = current.future(to_hconfig(change, list(change.tree)), prune_empty_branches=True)
+    future = current.future(to_hconfig(change, list(change.tree)), prune_empty_branches=spec.prunes_empty_sections)
+    prot = spec.rules.protect
+    physical = re.compile(prot.physical_interfaces) if prot.physical_interfaces else None
+    for child in tuple(future.children):
+        # a physical port the change emptied is at its defaults: no configuration left to compare
+        if physical is not None and not child.children and child.text in change.tree \
+                and child.text.startswith(prot.interface) and physical.search(child.text[len(prot.interface):]):
+            child.delete()
     lines: list[str] = []
     for child in future.children:
         lines.extend(child.lines())

@@ -17,8 +17,11 @@ from hier_config.platforms.driver_base import HConfigDriverRules
 from nornir_tasks.platforms.spec import PlatformSpec
 
 
-def _match(path: tuple[str, ...]) -> tuple[MatchRule, ...]:
-    return tuple(MatchRule(startswith=p) for p in path)
+def _match(path: tuple[str, ...], key: str = "") -> tuple[MatchRule, ...]:
+    rules = [MatchRule(startswith=p) for p in path]
+    if key:
+        rules[-1] = MatchRule(startswith=path[-1], re_search=key)
+    return tuple(rules)
 
 
 def with_rules(rules: HConfigDriverRules, spec: PlatformSpec, *, drop_idempotent: tuple[str, ...] = ()
@@ -37,7 +40,7 @@ def with_rules(rules: HConfigDriverRules, spec: PlatformSpec, *, drop_idempotent
     keep = [r for r in rules.idempotent_commands
             if not (drop_idempotent and isinstance(r.match_rules[-1].startswith, str)
                     and r.match_rules[-1].startswith.startswith(drop_idempotent))]
-    keep += [IdempotentCommandsRule(match_rules=_match(r.path)) for r in spec.rules.replace]
+    keep += [IdempotentCommandsRule(match_rules=_match(r.path, r.key)) for r in spec.rules.replace]
     ordering = [*rules.ordering, *(OrderingRule(match_rules=_match(o.path), weight=o.weight)
                                   for o in spec.rules.order)]
     overwrite = list(rules.sectional_overwrite)

@@ -96,9 +96,12 @@ class OrderRule(_Frozen):
 
 class ReplaceRule(_Frozen):
     """A single-valued command: a new value replaces the old one in place, so the old line is never negated
-    (``hostname X`` replaces ``hostname Y``; never ``no hostname Y``). ``path`` as in :class:`OrderRule`."""
+    (``hostname X`` replaces ``hostname Y``; never ``no hostname Y``). ``path`` as in :class:`OrderRule`; ``key``
+    (a regular expression on the last line, its groups naming the instance) when the command is single-valued per
+    name (``username (\\S+)``: a user's new line replaces that user's old one, not another user's)."""
 
     path: tuple[str, ...]
+    key: str = ""
 
 
 class NegateRule(_Frozen):
@@ -186,6 +189,8 @@ class PlatformSpec(_Frozen):
     revert_needs: str = ""
     #: the lab keeps this platform's interface names (FRR: Linux names); others become e<index>
     lab_native_names: bool = False
+    #: the device stops printing a section whose last line was removed (FRR); others keep the empty section
+    prunes_empty_sections: bool = False
     negation_prefix: str = "no "
     features: PlatformFeatures
     rules: ChangeRules = ChangeRules()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from hier_config import HConfig
+
 from nornir_tasks.compliance.check import Comparison, compare_text, parse_config
 from nornir_tasks.compliance.guard import GuardContext, Refusal
 from nornir_tasks.compliance.remediation import predict
@@ -50,7 +52,27 @@ def unexplained(plat: str, want: str, got: str, refused: Iterable[Refusal], skip
         return []
     diff = feature_paths(plat, want, bad) ^ feature_paths(plat, got, bad)
     explained = [tuple(positive(plat, t) for t in r.path) for r in refused]
-    return sorted(p for p in diff if not any(r[: len(p)] == p or p[: len(r)] == r for r in explained))
+    return sorted(p for p in diff if not any(_explains(plat, r, p) for r in explained))
+
+
+def _explains(plat: str, r: Path_, p: Path_) -> bool:
+    """A refused line explains a differing line when one is in the other's section, when it names the same
+    statement without its value (``no username a`` for ``username a secret …``), or when it would have replaced
+    it (a single-valued command)."""
+    if r[: len(p)] == p or p[: len(r)] == r:
+        return True
+    if len(r) != len(p) or r[:-1] != p[:-1]:
+        return False
+    # a leftover removal ('no key') of a line whose change was refused never met its line
+    last = positive(plat, p[-1])
+    if last.startswith(r[-1] + " ") or r[-1].startswith(last + " ") or last == r[-1]:
+        return True
+    driver = get(plat).driver()
+    mine, theirs = HConfig(driver), HConfig(driver)
+    a, b = mine, theirs
+    for text in r[:-1]:
+        a, b = a.add_child(text), b.add_child(text)
+    return driver.idempotent_for(a.add_child(r[-1]), [b.add_child(p[-1])]) is not None
 
 
 def protected_touched(plat: str, comp: Comparison, ctx: GuardContext | None = None) -> list[str]:

@@ -52,6 +52,7 @@ REPLACE = (
     _r("snmp-server location "), _r("snmp-server contact "), _r("logging buffered "), _r("logging trap "),
     _r("logging source-interface "), _r("ntp source "), _r("banner motd"), _r("banner login"), _r("banner exec"),
     _r("banner incoming"),
+    ReplaceRule(path=("username ",), key=r"^username (\S+)"),
     _r("interface ", "description "), _r("interface ", "ip address "), _r("interface ", "mtu "),
     _r("interface ", "bandwidth "), _r("interface ", "ip ospf cost "), _r("interface ", "speed "),
     _r("interface ", "duplex "),

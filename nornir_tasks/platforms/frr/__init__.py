@@ -13,5 +13,5 @@ SPEC = PlatformSpec(
     error_markers=("% Unknown command", "% Invalid input", "% Command incomplete", "% Ambiguous command"),
     config_style="indented", capabilities=frozenset(Capability),
     # FRR has no commit-confirm: napalm_frr keeps the previous config and restores it (revert_in)
-    revert=Revert.EMULATED, lab_native_names=True,
+    revert=Revert.EMULATED, lab_native_names=True, prunes_empty_sections=True,
     features=FEATURES, rules=RULES)

@@ -45,6 +45,8 @@ RULES = ChangeRules(
         NegateRule(match=r"^password\b.*", use="no password"),
         NegateRule(match=r"^enable password\b.*", use="no enable password"),
         NegateRule(match=r"^banner motd\b.*", use="no banner motd"),
+        # FRR refuses "no description <text>" (% Unknown command): the bare form
+        NegateRule(match=r"^description\b.*", use="no description"),
         NegateRule(match=r"^ip ospf authentication-key\b.*", use="no ip ospf authentication-key", parent="interface "),
         NegateRule(match=r"^ip ospf message-digest-key (\d+)\b.*", use=r"no ip ospf message-digest-key \1",
                    parent="interface "),
