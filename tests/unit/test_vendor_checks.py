@@ -236,3 +236,20 @@ def test_every_platform_advertises_its_loopback(inv_copy: Path, platform: str) -
     lo = str(inv.devices["lcu-sin-ho-ce01"].loopback_ipv4.ip)
     text = Renderer(TEMPLATES).render(inv, "lcu-sin-ho-ce01")
     assert re.search(LOOPBACK_ADVERTISED[platform].format(lo=re.escape(lo)), text), text
+
+
+# -- the generator's models (SRX300, AR651, USG6525E, NE40E, MX204, ASR1002-HX …) follow the rules too -------
+def test_a_generated_province_follows_every_platform_rule(tmp_path: Path) -> None:
+    from nornir_tasks.inventory.generate import generate
+
+    generate("province=01", 1, tmp_path / "inv")
+    result = load_inventory(tmp_path / "inv")
+    assert result.errors == []
+    inv = result.inventory
+    renderer = Renderer(TEMPLATES)
+    models = set()
+    for dev in inv.devices.values():
+        hw = device_model(dev.platform.value, dev.model)
+        models.add(dev.model)
+        assert violations(dev.platform.value, renderer.render(inv, dev.name), hw) == [], dev.name
+    assert {"SRX300", "AR651", "USG6525E", "DCS-7010TX-48"} <= models

@@ -16,10 +16,11 @@ CHECKS = (
               "and SSH included",
           source=_ZONES),
     Check(id="srx-routing-protocols-allowed", kind="present",
-          pattern=r"^set protocols (ospf) area \S+ interface (?!lo0)(\S+?)(?:\.0)? ",
+          pattern=r"^set protocols (ospf) area \S+ interface (?!lo0)(\S+?)(?:\.0)? interface-type ",
           requires=r"^set security zones security-zone \S+ interfaces {1}(?:\.0)? host-inbound-traffic protocols {0}$",
           when="flow_mode",
-          why="host-inbound-traffic must admit the routing protocol on the zone interface, or the SRX drops it",
+          why="host-inbound-traffic must admit the routing protocol on the zone interface of an adjacency (passive "
+              "interfaces have none), or the SRX drops it",
           source=_ZONES + " (host-inbound traffic)"),
     Check(id="srx300-no-fxp0", kind="forbid", pattern=r"^set interfaces fxp0 ", when="not dedicated_mgmt",
           why="SRX300 has no dedicated fxp0 (it exists only in a chassis cluster): manage it in-band on a ge- port",
