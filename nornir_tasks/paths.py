@@ -136,13 +136,14 @@ OUTPUT_MARK = ".govnet-output"
 
 
 def prepare_output(out: Path, kind: str, *, paths: Paths | None = None, own: bool = False,
-                   force: bool = False) -> Path:
+                   force: bool = False, create: bool = True) -> Path:
     """Check (and create) the folder a command writes into; return it resolved.
 
     Refused with a sentence (``CFG-005``): the state or inventory folder, anything inside them or holding them
     (``--out /`` holds both), a path that is a file or a special file (``/dev/null``), and a non-empty folder
     that is not this command's own output (``own`` — the command's default folder — or a folder marked by an
     earlier run of the same ``kind``) unless ``force``. A folder that cannot be created or written is ``CFG-006``.
+    With ``create=False`` only the checks run (call again with ``own=True`` once the command's input is known good).
 
     Examples:
         >>> import tempfile
@@ -183,6 +184,8 @@ def prepare_output(out: Path, kind: str, *, paths: Paths | None = None, own: boo
             raise ConfigError(f"--out {shown}: refused: the folder is not empty and is not the output of "
                               f"'govnet {kind}'", code="CFG-005",
                               hint="choose an empty or new folder, or add --force to write into it anyway")
+    if not create:
+        return resolved
     try:
         target.mkdir(parents=True, exist_ok=True)
         mark = target / OUTPUT_MARK

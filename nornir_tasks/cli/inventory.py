@@ -178,6 +178,8 @@ def generate(
 
     # never over the configured inventory or state (defaults when there is no config.yaml here)
     settings = load_settings(config) if config.exists() else Settings()
-    prepare_output(out, "inventory generate", paths=Paths.of(settings), force=force)
-    summary = gen(scope=scope, seed=seed, out=out)
+    paths = Paths.of(settings)
+    prepare_output(out, "inventory generate", paths=paths, force=force, create=False)
+    summary = gen(scope=scope, seed=seed, out=out)          # a bad --scope stops here, before anything is written
+    prepare_output(out, "inventory generate", paths=paths, own=True)
     console().print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
