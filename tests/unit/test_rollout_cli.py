@@ -65,7 +65,9 @@ def test_report_writes_the_files(config, tmp_path):
     proc = run_cli("rollout", "report", "--config", str(config), "--as-of", "2025-11-25", "--lang", "en",
                    "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["dashboard.html", "rollout.csv", "rollout.json", "rollout.xlsx"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["dashboard.html", "rollout.csv",
+                                                                              "rollout.json", "rollout.xlsx"]
+    assert (out / ".govnet-output").read_text() == "rollout report\n"     # marks the folder as this command's
     assert json.loads((out / "rollout.json").read_text(encoding="utf-8"))["lang"] == "en"
     proc = run_cli("rollout", "report", "--config", str(config), "--as-of", "2025-11-25")
     assert proc.returncode == 0 and (tmp_path / "reports" / "rollout" / "dashboard.html").exists()
