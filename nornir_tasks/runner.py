@@ -12,14 +12,16 @@ unwrapping nornir's errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from nornir.core.exceptions import NornirSubTaskError
 from nornir.core.task import AggregatedResult, MultiResult
 
 from nornir_tasks.errors import GovnetError, LabError
+from nornir_tasks.stage import HostOutcome, HostStatus
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from nornir.core import Nornir
@@ -112,25 +114,37 @@ def sentence_for(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip(": ")
 
 
-@dataclass(frozen=True)
-class HostOutcome:
-    host: str
-    failed: bool
-    result: Any
-    changed: bool
-    error: str | None
+def run_stage(nr: Any, task: Callable[..., Any], **kwargs: Any) -> dict[str, HostOutcome[Any]]:
+    """Run ``task`` on every host of ``nr`` and return one outcome per host (failed hosts included).
+
+    Failed hosts are reset first (nornir would silently skip them); every run uses ``raise_on_error=False``.
+    A failed host's outcome carries the root cause's sentence and, for a :class:`GovnetError`, its code and hint.
+    Use :func:`run_task` for outcomes typed by the task's payload.
+    """
+    return run_task(nr, task, object, **kwargs)
 
 
-def run_stage(nr: Any, task: Callable[..., Any], **kwargs: Any) -> dict[str, HostOutcome]:
-    """Run ``task`` on every host of ``nr`` and return one outcome per host (failed hosts included)."""
+def run_task(nr: Any, task: Callable[..., Any], payload: type[T], **kwargs: Any) -> dict[str, HostOutcome[T]]:
+    """:func:`run_stage` with outcomes typed ``HostOutcome[payload]``: a host whose task returned something else
+    than a ``payload`` fails with a sentence (a programming error shows up as data, not as a crash)."""
     nr.data.reset_failed_hosts()
     agg: AggregatedResult = nr.run(task=task, raise_on_error=False, **kwargs)
-    out: dict[str, HostOutcome] = {}
+    out: dict[str, HostOutcome[T]] = {}
     for name, multi in agg.items():
-        failed = multi.failed
-        exc = root_cause(multi) if failed else None
         first = multi[0] if len(multi) else None
-        out[name] = HostOutcome(host=name, failed=failed, result=first.result if first is not None else None,
-                                changed=bool(first.changed) if first is not None else False,
-                                error=sentence_for(exc) if failed else None)
+        if multi.failed:
+            exc = root_cause(multi)
+            gov = exc if isinstance(exc, GovnetError) else None
+            out[name] = HostOutcome[Any](host=name, status=HostStatus.FAILED, error=sentence_for(exc),
+                                         code=gov.code if gov else None, hint=gov.hint if gov else None)
+            continue
+        result = first.result if first is not None else None
+        if not isinstance(result, payload):
+            out[name] = HostOutcome[Any](host=name, status=HostStatus.FAILED,
+                                         error=f"{name}: the task returned {type(result).__name__}, "
+                                               f"not {payload.__name__}")
+            continue
+        changed = bool(first.changed) if first is not None else False
+        out[name] = HostOutcome[Any](host=name, status=HostStatus.CHANGED if changed else HostStatus.OK,
+                                     result=result)
     return out

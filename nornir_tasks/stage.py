@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from nornir_tasks.inventory.load import LoadResult
     from nornir_tasks.model import Inventory
     from nornir_tasks.settings import Settings
 
@@ -138,7 +139,8 @@ class StageContext:
 
     ``paths`` is the one place hand-off paths come from (:class:`nornir_tasks.paths.Paths`, lab state kept
     apart from production state). ``nornir`` builds a Nornir object over the given host names (honouring
-    config.yaml's ``runner:``); it is only called by stages that talk to devices.
+    config.yaml's ``runner:``); it is only called by stages that talk to devices. ``source`` is where the model came
+    from (the loader's result: findings, origins), when a stage needs more than the model.
     """
 
     settings: Settings
@@ -153,6 +155,7 @@ class StageContext:
     progress: ProgressFn = _no_progress
     cancel: threading.Event = field(default_factory=threading.Event)
     options: dict[str, Any] = field(default_factory=dict)
+    source: LoadResult | None = None
 
     @property
     def dry_run(self) -> bool:
@@ -171,7 +174,17 @@ class Stage(Protocol[T]):  # type: ignore[misc]
 #: Stage name → ``"module:Class"`` (resolved lazily, so naming a stage imports only that stage). A playbook's
 #: ``uses: <name>`` and ``with: {...}`` become ``make_stage(name, options)``.
 STAGES: Mapping[str, str] = MappingProxyType({
+    "inventory.validate": "nornir_tasks.inventory.stage:ValidateStage",
     "render": "nornir_tasks.render.stage:RenderStage",
+    "lab.up": "nornir_tasks.lab.stage:LabUpStage",
+    "lab.status": "nornir_tasks.lab.stage:LabStatusStage",
+    "lab.down": "nornir_tasks.lab.stage:LabDownStage",
+    "lab.fault": "nornir_tasks.lab.stage:LabFaultStage",
+    "backup": "nornir_tasks.tasks.backup:BackupStage",
+    "compliance": "nornir_tasks.compliance.stage:ComplianceStage",
+    "compliance.import": "nornir_tasks.compliance.stage:ComplianceImportStage",
+    "rollout.status": "nornir_tasks.rollout.stage:RolloutStatusStage",
+    "rollout.report": "nornir_tasks.rollout.stage:RolloutReportStage",
 })
 
 

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from nornir_tasks.cli.common import (
-    EXIT_FAILED,
     EXIT_OK,
     ConfigOpt,
     FilterOpt,
@@ -22,7 +21,7 @@ from nornir_tasks.cli.common import (
     emit_json,
     table,
 )
-from nornir_tasks.cli.context import inventory_from, nornir_from, selection, settings_from
+from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
 
 DiffOpt = Annotated[bool, typer.Option("--diff", help="Show what the last run changed (from git); contacts no device.")]
 
@@ -38,9 +37,8 @@ def command(
     """Back up running configs: secrets and volatile lines removed, one file per device, history in git.
     A device that cannot be reached keeps its last backup and is marked unreachable (exit 1)."""
     from nornir_tasks.backup.store import BackupStore
-    from nornir_tasks.devices import credentials
     from nornir_tasks.paths import Paths
-    from nornir_tasks.tasks.backup import run_backup
+    from nornir_tasks.tasks.backup import BackupStage
 
     # nornir logs every failed task with its traceback; the table below already says why a host failed
     logging.getLogger("nornir").addHandler(logging.NullHandler())
@@ -59,21 +57,20 @@ def command(
             typer.echo(text if text else "(no configuration changed)", nl=not text.endswith("\n"))
         raise typer.Exit(EXIT_OK)
 
-    credentials(settings)        # a missing variable is a usage error (exit 2) before any connection
-    nr = nornir_from(settings, result, names, lab=lab)
-    report = run_backup(settings, nr, names, lab=lab)
-    summary = report.summary
+    report = BackupStage().run(stage_context(settings, result, lab=lab), names)
+    summary = report.run_summary
+    hosts = [o.result for o in report.outcomes if o.result is not None]
     if format is Format.json:
         emit_json({"summary": summary.message, "commit": summary.commit,
-                   "hosts": [h.model_dump(mode="json") for h in report.hosts]})
+                   "hosts": [h.model_dump(mode="json") for h in hosts]})
     else:
         cols = ["host", "status", "changed", "method", "lines", "secrets_removed", "collected_at", "error"]
         rows = []
-        for h in report.hosts:
+        for h in hosts:
             status = h.status + (", stale" if h.stale and h.status != "ok" else "")
             rows.append([h.host, status, h.changed, h.method, h.lines, h.secrets_removed,
                          h.collected_at.isoformat(timespec="seconds") if h.collected_at else "never", h.error])
         table(summary.message, cols, rows)
-        console(stderr=True).print(f"{summary.message} — {Path(report.hosts[0].path).parent if report.hosts else ''}"
+        console(stderr=True).print(f"{summary.message} — {Path(hosts[0].path).parent if hosts else ''}"
                                    f" (commit {(summary.commit or '')[:10]})")
-    raise typer.Exit(EXIT_FAILED if report.failed else EXIT_OK)
+    raise typer.Exit(report.exit_code)

@@ -13,14 +13,12 @@ import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nornir_tasks.cli.common import (
     ConfigOpt,
-    EXIT_FAILED,
-    EXIT_OK,
     FilterOpt,
     ForceOpt,
     Format,
@@ -31,8 +29,11 @@ from nornir_tasks.cli.common import (
     emit_json,
     table,
 )
-from nornir_tasks.cli.context import inventory_from, selection, settings_from
+from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
 from nornir_tasks.errors import GovnetError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from nornir_tasks.compliance.stage import ComplianceReport
 
 app = typer.Typer(help="Check devices against intended configs and the national baseline.",
                   invoke_without_command=True, no_args_is_help=False)
@@ -61,38 +62,21 @@ def _today(as_of: str | None) -> date:
         raise GovnetError(f"--as-of {as_of!r} is not a date", code="CFG-003", hint="write it as YYYY-MM-DD") from exc
 
 
-def _finish(run, settings, out: Path | None, fmt: Format, *, source: str, store: bool, names: list[str],  # type: ignore[no-untyped-def]
-            lab: bool = False, force: bool = False) -> None:
-    from nornir_tasks.compliance.remediation import write_remediations
-    from nornir_tasks.compliance.run import DeviceState
-    from nornir_tasks.compliance.store import save_run
-    from nornir_tasks.paths import Paths, prepare_output
-    from nornir_tasks.reports.compliance_csv import write_csv
-    from nornir_tasks.reports.compliance_html import write_html
-    from nornir_tasks.reports.compliance_json import to_data, write_json
-    from nornir_tasks.reports.compliance_markdown import write_markdown
+def _show(report: ComplianceReport, fmt: Format) -> None:
+    from nornir_tasks.reports.compliance_json import to_data
     from nornir_tasks.reports.compliance_terminal import print_summary
-    from nornir_tasks.store import connect
 
-    paths = Paths.of(settings, lab)              # a --lab rehearsal writes only the lab's own files
-    out_dir = prepare_output(out or paths.compliance_reports_dir, "compliance", paths=paths,
-                             own=out is None or out.resolve() == paths.compliance_reports_dir.resolve(), force=force)
-    if store:      # the store first: reports never describe a run the store does not hold (e.g. on a full disk)
-        save_run(connect(paths.state_dir), run, source=source)
-    written = [write_json(run, out_dir), *write_csv(run, out_dir), write_markdown(run, out_dir), write_html(run, out_dir)]
-    if run.only != "inventory":
-        done = [d.name for d in run.devices if d.state is not DeviceState.NON_COMPLIANT]
-        write_remediations(paths.remediation_dir.parent, run.remediations, compliant=done)
+    run = report.run
     if fmt is Format.json:
         emit_json(to_data(run))
-    else:
-        print_summary(run, console())
-        err = console(stderr=True)
-        err.print(f"reports: {', '.join(str(p) for p in written)}")
-        n_rem = len(run.remediations)
-        if n_rem:
-            err.print(f"remediation for {n_rem} device(s): {paths.remediation_dir}")
-    raise typer.Exit(EXIT_FAILED if run.failed else EXIT_OK)
+        return
+    err = console(stderr=True)
+    for message in report.messages:
+        err.print(message)
+    print_summary(run, console())
+    err.print(f"reports: {', '.join(report.reports)}")
+    if run.remediations:
+        err.print(f"remediation for {len(run.remediations)} device(s): {report.remediation_dir}")
 
 
 @app.callback()
@@ -113,20 +97,16 @@ def check(
     Each device ends compliant, non_compliant, unreachable, stale, waived or not_applicable."""
     if ctx.invoked_subcommand is not None:
         return
-    from nornir_tasks.compliance.run import run_compliance
-    from nornir_tasks.compliance.sources import read_intended, read_running
+    from nornir_tasks.compliance.stage import ComplianceStage
 
     settings = settings_from(config, inventory)
     today = _today(as_of)
     result = inventory_from(settings, today=today)
     names = selection(result, filter)
-    running = read_running(settings, names, lab=lab) if only is not OnlyChoice.inventory else {}
-    intended, problems = (read_intended(settings, result.inventory, names, lab=lab)
-                          if only is not OnlyChoice.inventory else ({}, {}))
-    run = run_compliance(settings, result.inventory, names, running, intended, today, only=only.value,
-                         platform="frr" if lab else None, problems=problems)
-    _finish(run, settings, out, format, source="lab" if lab else "backup", store=not no_store, names=names, lab=lab,
-            force=force)
+    stage = ComplianceStage(only=only.value, out=out, store=not no_store, force=force)
+    report = stage.run(stage_context(settings, result, lab=lab, today=today), names)
+    _show(report, format)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command("import")
@@ -142,25 +122,17 @@ def import_(
     force: ForceOpt = False,
 ) -> None:
     """Check configs collected by hand at sites the tool cannot reach; results are marked reported offline."""
-    from nornir_tasks.compliance.import_bundle import load_bundle
-    from nornir_tasks.compliance.run import run_compliance
-    from nornir_tasks.compliance.sources import read_intended
+    from nornir_tasks.compliance.stage import ComplianceImportStage
 
     settings = settings_from(config, inventory)
     today = _today(as_of)
     result = inventory_from(settings, today=today)
-    got = load_bundle(bundle, result.inventory)
-    chosen = set(selection(result, filter)) if filter else set(got.running)
-    names = [n for n in result.inventory.devices if n in got.running and n in chosen]
-    if not names:
-        raise GovnetError(f"{bundle}: no device of the bundle matches the selection", code="CFG-003",
-                          hint="check --filter")
-    for skipped in got.skipped:
-        console(stderr=True).print(f"skipped {skipped}")
-    intended, problems = read_intended(settings, result.inventory, names)
-    run = run_compliance(settings, result.inventory, names, got.running, intended, today, only="config",
-                         problems=problems)
-    _finish(run, settings, out, format, source="offline", store=not no_store, names=names, force=force)
+    names = selection(result, filter) if filter else list(result.inventory.devices)
+    stage = ComplianceImportStage(bundle=bundle, out=out, store=not no_store, narrow=bool(filter),
+                                  force=force)
+    report = stage.run(stage_context(settings, result, today=today), names)
+    _show(report, format)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command()

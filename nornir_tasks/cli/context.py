@@ -49,7 +49,17 @@ def stage_context(settings: Settings, result: LoadResult, *, lab: bool = False, 
         return nornir_from(settings, result, list(names), lab=lab)
 
     ctx = StageContext(settings=settings, inventory=result.inventory, paths=Paths.of(settings, lab), nornir=nornir,
-                       commit=commit, lab=lab, lang=lang, jobs=jobs, today=today)
+                       commit=commit, lab=lab, lang=lang, jobs=jobs, today=today, source=result)
     if progress is not None:
         ctx.progress = progress
     return ctx
+
+
+def bare_context(settings: Settings, *, lab: bool = False) -> StageContext:
+    """A context for stages that do not read the inventory (``lab status``, ``lab down``, ``lab fault``): an
+    empty model, no Nornir builder, so nothing is loaded."""
+    from nornir_tasks.model import Inventory
+    from nornir_tasks.paths import Paths
+
+    return StageContext(settings=settings, inventory=Inventory(sites={}, devices={}, circuits={}),
+                        paths=Paths.of(settings, lab), lab=lab)

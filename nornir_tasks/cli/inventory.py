@@ -11,8 +11,6 @@ import typer
 from rich.markup import escape
 
 from nornir_tasks.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
     ConfigOpt,
     FilterOpt,
     ForceOpt,
@@ -25,7 +23,7 @@ from nornir_tasks.cli.common import (
     summary_of,
     table,
 )
-from nornir_tasks.cli.context import inventory_from, selection, settings_from
+from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
 from nornir_tasks.errors import GovnetError
 from nornir_tasks.inventory.load import load_inventory
 from nornir_tasks.inventory.selection import parse_filters, select
@@ -42,21 +40,22 @@ def validate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date for review-age checks (YYYY-MM-DD).")] = None,
 ) -> None:
     """Check every inventory file and report every finding at once (exit 2 on any error)."""
+    from nornir_tasks.inventory.stage import ValidateStage
+
     settings = settings_from(config, inventory)
     today = date.fromisoformat(as_of) if as_of else None
     result = load_inventory(settings.resolve(settings.inventory_dir), today=today)
-    findings = result.findings
     if filter:
-        keyed, names = parse_filters(filter)
-        chosen = set(select(result.inventory, filter))
-        findings = [f for f in findings if f.host is None or f.host in chosen]
-    print_findings(findings, format)
+        parse_filters(filter)
+    names = select(result.inventory, filter) if filter else list(result.inventory.devices)
+    report = ValidateStage(narrow=bool(filter)).run(stage_context(settings, result, today=today), names)
+    print_findings(report.findings, format)
     if format is Format.table:
         n = len(result.inventory.devices)
         console(stderr=True).print(
             f"{settings.resolve(settings.inventory_dir)}: {n} devices, {len(result.inventory.sites)} sites, "
-            f"{len(result.inventory.circuits)} circuits — {summary_of(findings)}")
-    raise typer.Exit(EXIT_USAGE if result.errors else EXIT_OK)
+            f"{len(result.inventory.circuits)} circuits — {summary_of(report.findings)}")
+    raise typer.Exit(report.exit_code)
 
 
 @app.command("list")

@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from nornir_tasks.cli.common import ConfigOpt, ForceOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
-from nornir_tasks.cli.context import inventory_from, settings_from
+from nornir_tasks.cli.context import inventory_from, settings_from, stage_context
 from nornir_tasks.errors import GovnetError
-from nornir_tasks.paths import Paths, prepare_output
 from nornir_tasks.rollout.i18n import fmt_pct, fmt_value, label, status_label
 from nornir_tasks.rollout.plans import PlanSet, plans_or_raise
 from nornir_tasks.rollout.scoring import RolloutResult
@@ -61,16 +60,15 @@ def _load(config: Path, inventory: Path | None, plans_dir: Path | None) -> tuple
 
 def _run(config: Path, inventory: Path | None, plans_dir: Path | None, plan: str | None, as_of: str | None,
          record: bool, with_sites: bool = True, backfill: bool = True) -> tuple[Settings, RolloutResult]:
-    from nornir_tasks.rollout.service import rollout_status
+    from nornir_tasks.rollout.stage import RolloutStatusStage
 
     day = _as_of(as_of)
-    settings, plans = _load(config, inventory, plans_dir)
+    settings, plans = _load(config, inventory, plans_dir)   # a bad plan is reported before the inventory loads
     if plan is not None:
         plans.get(plan)
     result = inventory_from(settings, today=max(day, date.today()))   # validated as it is now; measured as of day
-    return settings, rollout_status(result.inventory, plans, as_of=day,
-                                    state_dir=Paths.of(settings).state_dir, plan_id=plan, record=record,
-                                    with_sites=with_sites, backfill=backfill)
+    stage = RolloutStatusStage(plans=plans_dir, plan=plan, record=record, with_sites=with_sites, backfill=backfill)
+    return settings, stage.run(stage_context(settings, result, today=day)).result
 
 
 def _forecast(t) -> str:  # type: ignore[no-untyped-def]
@@ -156,14 +154,16 @@ def report(
     force: ForceOpt = False,
 ) -> None:
     """Write the offline HTML dashboard, the Excel workbook, CSV and JSON of the same numbers."""
-    from nornir_tasks.reports.rollout_files import write_reports
+    from nornir_tasks.rollout.stage import RolloutReportStage
 
-    settings, result = _run(config, inventory, plans, plan, as_of, False, backfill=history)
-    paths = Paths.of(settings)
-    folder = prepare_output(out if out is not None else paths.rollout_reports_dir, "rollout report", paths=paths,
-                            own=out is None or out.resolve() == paths.rollout_reports_dir.resolve(), force=force)
-    written = write_reports(result, folder, lang.value)
-    console().print(f"wrote {', '.join(str(p) for p in written.values())}")
+    day = _as_of(as_of)
+    settings, plan_set = _load(config, inventory, plans)   # a bad plan is reported before the inventory loads
+    if plan is not None:
+        plan_set.get(plan)
+    result = inventory_from(settings, today=max(day, date.today()))   # validated as it is now; measured as of day
+    stage = RolloutReportStage(plans=plans, plan=plan, lang=lang.value, out=out, backfill=history, force=force)
+    done = stage.run(stage_context(settings, result, today=day))
+    console().print(f"wrote {', '.join(done.written.values())}")
 
 
 @app.command()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
 
 from nornir.core.task import Result, Task
 from pydantic import BaseModel, ConfigDict
@@ -19,10 +20,11 @@ from pydantic import BaseModel, ConfigDict
 from nornir_tasks.backup.sanitize import sanitize
 from nornir_tasks.backup.store import BackupStore, Collected, RunSummary, is_stale
 from nornir_tasks.devices import KnownHosts, SecretValues, credentials, known_hosts_path
-from nornir_tasks.errors import DeviceError
+from nornir_tasks.errors import ConfigError, DeviceError
 from nornir_tasks.model import Platform
 from nornir_tasks.platforms import get
 from nornir_tasks.settings import Settings
+from nornir_tasks.stage import HostOutcome, HostStatus, StageContext, StageReport
 from nornir_tasks.tasks.connect import open_device
 
 logger = logging.getLogger(__name__)
@@ -117,19 +119,20 @@ def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | No
     backup; ``stale`` says the last good backup is older than ``settings.backup_max_age_days``.
     """
     from nornir_tasks.paths import Paths
-    from nornir_tasks.runner import run_stage
+    from nornir_tasks.runner import run_task
 
     _, password = credentials(settings)
     secrets = SecretValues([password, settings.credential("enable_secret")])
     store = BackupStore(Paths.of(settings, lab).state_dir)     # a --lab rehearsal keeps its own store
     known = KnownHosts(known_hosts_path(settings, lab))
-    outcomes = run_stage(nr, backup_config, known=known, timeout=settings.connect_timeout, known_secrets=secrets)
+    outcomes = run_task(nr, backup_config, BackupPayload, known=known, timeout=settings.connect_timeout,
+                        known_secrets=secrets)
     collected: list[Collected] = []
     payloads: dict[str, BackupPayload] = {}
     for name in names:
         out = outcomes.get(name)
         platform = nr.inventory.hosts[name].platform or ""
-        if out is not None and not out.failed and isinstance(out.result, BackupPayload):
+        if out is not None and not out.failed and out.result is not None:
             payloads[name] = out.result
             collected.append(Collected(host=name, platform=platform, text=out.result.text))
         else:
@@ -148,3 +151,54 @@ def run_backup(settings: Settings, nr: Any, names: list[str], now: datetime | No
             lines=p.lines if p else None, secrets_removed=p.secrets_removed if p else None,
             collected_at=entry.collected_at, path=str(store.path(name)), error=entry.error))
     return BackupReport(summary=summary, hosts=tuple(rows))
+
+
+class BackupStageReport(StageReport[HostBackup]):
+    """The backup stage's report: one :class:`HostBackup` per host, and the store's summary of the run."""
+
+    run_summary: RunSummary
+
+
+def _backup_outcome(row: HostBackup) -> HostOutcome[HostBackup]:
+    if row.status == "unreachable":
+        return HostOutcome[HostBackup](host=row.host, status=HostStatus.FAILED, result=row, error=row.error,
+                                       code=_code_of(row.error))
+    return HostOutcome[HostBackup](host=row.host, status=HostStatus.CHANGED if row.changed else HostStatus.OK,
+                                   result=row)
+
+
+def _code_of(sentence: str | None) -> str | None:
+    """The ``[CODE]`` a failure sentence starts with, if any.
+
+    Examples:
+        >>> _code_of("[DEV-003] r1: login failed"), _code_of("TimeoutError: timed out")
+        ('DEV-003', None)
+    """
+    if sentence and sentence.startswith("[") and "]" in sentence:
+        return sentence[1:sentence.index("]")]
+    return None
+
+
+class BackupStage(BaseModel):
+    """Back up the selection's running configs into the store (the lab's own under ``ctx.lab``); no options.
+
+    A host that cannot be reached keeps its last backup and fails (exit 1); the store commits once per run.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: ClassVar[str] = "backup"
+
+    def run(self, ctx: StageContext, selection: Sequence[str]) -> BackupStageReport:
+        """Collect, sanitize and store; needs ``ctx.nornir`` (devices are contacted)."""
+        started = datetime.now(UTC)
+        names = list(selection)
+        credentials(ctx.settings)    # a missing variable is a usage error (exit 2) before any connection
+        if ctx.nornir is None:
+            raise ConfigError("the backup stage needs a Nornir builder in its context", code="CFG-003")
+        report = run_backup(ctx.settings, ctx.nornir(names), names, lab=ctx.lab)
+        rows = report.hosts
+        return BackupStageReport(
+            stage=self.name, dry_run=False, started=started, finished=datetime.now(UTC),
+            outcomes=tuple(_backup_outcome(r) for r in rows), run_summary=report.summary,
+            files=tuple(r.path for r in rows if r.changed), messages=(report.summary.message,))
