@@ -310,10 +310,10 @@ def parallel_map(fn: Callable[[Any], R], items: Sequence[Any], *, jobs: int | No
 
         live = dict(enumerate(conns))
         while live:
-            for conn in wait(list(live.values())):
-                i = next(k for k, c in live.items() if c is conn)
+            for ready in wait(list(live.values())):
+                i = next(k for k, c in live.items() if c is ready)
                 try:
-                    msg = conn.recv()
+                    msg = live[i].recv()
                 except EOFError:
                     msg = (False, RuntimeError("a worker process died"))
                 if msg is None:

@@ -116,7 +116,7 @@ def show(
               markup=True)
     out.print(f"site: {site.id} — {site.name} ({site.level.value}, province {site.province_code}, "
               f"{site.region.value}, {site.status.value})")
-    out.print(f"groups: {', '.join(doc['groups'])}")
+    out.print(f"groups: {', '.join(inv.group_chain(host))}")
     table("interfaces", ["name", "kind", "zone", "vlan", "ipv4", "ipv6", "vrf", "description"],
           [[i.name, i.kind.value, i.zone.value if i.zone else "", i.vlan, i.ipv4, i.ipv6, i.vrf, i.description]
            for i in dev.interfaces])

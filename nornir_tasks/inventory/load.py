@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -203,7 +204,7 @@ def _classify(err: dict[str, Any]) -> tuple[str, str]:
     return "INV-012", "fix the value's type or format"
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     etype = err["type"]
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
     value = err.get("input")
@@ -474,6 +475,7 @@ def _load_inventory(folder: str | Path, *, today: date | None, checks: bool) -> 
                     _report(ctx, exc, "lans.yaml", (sid, i))
                     continue
                 ctx.origins[("lan", f"{sid}#{len(lans)}")] = ("lans.yaml", (sid, i))
+                ctx.origins.setdefault(("lans", str(sid)), ("lans.yaml", (sid,)))
                 lans.append(lan)
 
     allocations: list[IpAllocation] = []

@@ -12,20 +12,25 @@ The tables are data in ``nornir_tasks/platforms/<name>/models.py`` (:mod:`nornir
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from nornir_tasks.errors import Severity
 from nornir_tasks.model import Device, Inventory
 from nornir_tasks.platforms.hardware import DeviceModel, device_model, example_names, models_of, name_problem, \
     port_problem
 
-if TYPE_CHECKING:
-    from nornir_tasks.inventory.load import _Ctx
+
+class FindingSink(Protocol):
+    """Where a pure check puts a finding: keyed by entity ``(kind, id)`` and the field path inside it
+    (:class:`nornir_tasks.inventory.validate._Out`; the YAML loader adds file and line afterwards)."""
+
+    def add(self, code: str, message: str, hint: str, entity: tuple[str, str] | None, *path: Any,
+            host: str | None = None, severity: Severity = Severity.ERROR) -> None: ...
 
 _HINT_PORTS = 12   # port names shown in a hint before "…"
 
 
-def check_models(inv: Inventory, ctx: _Ctx) -> None:
+def check_models(inv: Inventory, ctx: FindingSink) -> None:
     """Add INV-050/051/052 findings for every device of the inventory."""
     unknown: set[tuple[str, str]] = set()
     for dev in inv.devices.values():
@@ -33,32 +38,31 @@ def check_models(inv: Inventory, ctx: _Ctx) -> None:
         model = device_model(platform, dev.model)
         if dev.model and model is None and models_of(platform) and (platform, dev.model) not in unknown:
             unknown.add((platform, dev.model))
-            file, path = ctx.where("device", dev.name)
             ctx.add("INV-052", f"model {dev.model} of device {dev.name} is not in the {platform} model table, so its "
                     "ports are not checked",
                     f"add it to nornir_tasks/platforms/{platform}/models.py (known: "
                     f"{', '.join(sorted(models_of(platform)))})",
-                    file=file, path=(*path, "data", "model") if file else (), host=dev.name,
-                    severity=Severity.WARNING)
+                    ("device", dev.name), "data", "model", host=dev.name, severity=Severity.WARNING)
         _check_device(dev, model, ctx)
 
 
-def _check_device(dev: Device, model: DeviceModel | None, ctx: _Ctx) -> None:
+def _check_device(dev: Device, model: DeviceModel | None, ctx: FindingSink) -> None:
     platform = dev.platform.value
-    file, path = ctx.where("device", dev.name)
     for n, itf in enumerate(dev.interfaces):
-        where = {"file": file, "path": (*path, "data", "interfaces", n, "name") if file else (), "host": dev.name}
+        where: tuple[Any, ...] = ("data", "interfaces", n, "name")
         problem = name_problem(platform, itf.name)
         if problem is not None:
             ctx.add("INV-051", f"device {dev.name} ({platform}) has interface {itf.name!r}: {problem}",
-                    f"{platform} names interfaces like {', '.join(example_names(platform)[:6])}", **where)
+                    f"{platform} names interfaces like {', '.join(example_names(platform)[:6])}",
+                    ("device", dev.name), *where, host=dev.name)
             continue
         if model is None:
             continue
         routed = itf.ipv4 is not None or itf.ipv6 is not None
         problem = port_problem(model, platform, itf.name, routed)
         if problem is not None:
-            ctx.add("INV-050", f"device {dev.name}: {problem}", _ports_hint(model), **where)
+            ctx.add("INV-050", f"device {dev.name}: {problem}", _ports_hint(model), ("device", dev.name), *where,
+                    host=dev.name)
 
 
 def _ports_hint(model: DeviceModel) -> str:

@@ -888,11 +888,11 @@ class Lab:
                 _kill(pid)
 
         ours = [r for r in plan.routers if r.netns in state.created.netns]
-        watchers = [p for r in ours if _alive(p := _pidfile(self.paths.frr_run(r.netns) / "watchfrr.pid"),
-                                                  f"-N {r.netns}")]
+        watchers = [w for r in ours if (w := _pidfile(self.paths.frr_run(r.netns) / "watchfrr.pid")) is not None
+                    and _alive(w, f"-N {r.netns}")]
         for pid in watchers:          # first, so that nothing restarts the daemons
-            _kill(pid)  # type: ignore[arg-type]
-        _wait_gone(watchers, 3)  # type: ignore[arg-type]
+            _kill(pid)
+        _wait_gone(watchers, 3)
         ns_pids = [p for ns in state.created.netns for p in netns_pids(ns)]
         for pid in ns_pids:
             _kill(pid)
@@ -917,9 +917,9 @@ class Lab:
                     problems.append(f"user {user} could not be removed: {proc.stderr.strip()}")
         # 4. files and folders, newest first; the state file and shared parents last
         keep_last = {str(self.paths.lab_dir), str(RUN_ROOT)}
-        for p in reversed(state.created.paths):
-            path = Path(p)
-            if p in keep_last:
+        for entry in reversed(state.created.paths):
+            path = Path(entry)
+            if entry in keep_last:
                 continue
             try:
                 if path.is_symlink() or path.is_file() or path.is_socket():
@@ -929,13 +929,13 @@ class Lab:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                problems.append(f"{p} could not be removed ({exc.strerror})")
+                problems.append(f"{entry} could not be removed ({exc.strerror})")
         if not problems:
             if self.paths.state.exists():
                 self.paths.state.unlink()
-            for p in keep_last & set(state.created.paths):
+            for entry in keep_last & set(state.created.paths):
                 try:
-                    Path(p).rmdir()
+                    Path(entry).rmdir()
                 except OSError:
                     pass   # still holds files that are not the lab's (or another lab's run folder)
             self.state = None

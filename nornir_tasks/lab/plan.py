@@ -21,7 +21,7 @@ from typing import Iterable, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field
 
 from nornir_tasks.errors import LabError
-from nornir_tasks.model import Inventory, InterfaceKind, RoutingProtocol
+from nornir_tasks.model import Circuit, Inventory, InterfaceKind, Link, RoutingProtocol
 from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.render.context import ACTIVE_FOR_CONFIG, lab_ifname
 
@@ -277,7 +277,8 @@ def connected_slice(inv: Inventory, n: int) -> list[str]:
     """N device names grown breadth-first from the first provincial gateway along configured circuits and links
     (a connected piece of the network, for labs and benchmarks of a given size)."""
     adj: dict[str, list[str]] = {}
-    for x in [*inv.circuits.values(), *inv.links.values()]:
+    joins: list[Circuit | Link] = [*inv.circuits.values(), *inv.links.values()]
+    for x in joins:
         status = getattr(x, "status", None)
         if status is not None and status not in ACTIVE_FOR_CONFIG:
             continue
