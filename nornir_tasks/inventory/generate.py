@@ -383,6 +383,40 @@ def _activation(rng: random.Random, as_of: date) -> str:
     return (start + timedelta(days=rng.randint(0, (as_of - start).days - 30))).isoformat()
 
 
+#: The day the two-tier local government started: connection points not yet in service were (re)planned then.
+REFORM_DATE = date(2025, 7, 1)
+
+
+def histories(rng: random.Random, status: str, activation: date | None, as_of: date) -> list[dict[str, str]]:
+    """Dated status changes (oldest first) for an agency site, ending in ``status``.
+
+    An active site was installed a few weeks before its level-II circuit's activation date and went live on it;
+    a site not yet in service was planned on :data:`REFORM_DATE` and moved on from there before ``as_of``. Its
+    devices carry no history of their own: they come and go with the site (a firewall added later has its own).
+
+    Examples:
+        >>> r = random.Random(1)
+        >>> site = histories(r, "active", date(2024, 3, 15), date(2026, 11, 1))
+        >>> [h["status"] for h in site], site[-1]["date"]
+        (['installed', 'active'], '2024-03-15')
+        >>> [h["status"] for h in histories(r, "installed", None, date(2026, 11, 1))]
+        ['planned', 'ordered', 'installed']
+    """
+    if status == "active" and activation is not None:
+        installed = activation - timedelta(days=rng.randint(7, 45))
+        return [{"status": "installed", "date": installed.isoformat()},
+                {"status": "active", "date": activation.isoformat()}]
+    span = max((as_of - REFORM_DATE).days, 4)
+    d1 = REFORM_DATE + timedelta(days=rng.randint(1, span // 2))
+    d2 = d1 + timedelta(days=rng.randint(1, span // 2 - 1))
+    steps = [{"status": "planned", "date": REFORM_DATE.isoformat()}]
+    if status != "planned":
+        steps.append({"status": "ordered", "date": d1.isoformat()})
+    if status not in ("planned", "ordered"):
+        steps.append({"status": status, "date": d2.isoformat()})
+    return steps
+
+
 def _person(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
@@ -427,6 +461,7 @@ class _Province:
         self.g6 = prov.code.lstrip("0") or "0"   # the code's digits as an IPv6 group ("04" -> "4", "12" -> "12")
         self.abbr, self.area = PROVINCE_ABBR[prov.code]
         self.rng = random.Random(f"govnet:{seed}:province:{prov.code}")
+        self.hrng = random.Random(f"govnet:{seed}:history:{prov.code}")   # own stream: histories change nothing else
         self.out = out
         self.pes = pes
         self.as_of = as_of
@@ -549,6 +584,9 @@ class _Province:
                 "bandwidth_mbps": 10000, "role": role,
                 "routing": {"protocol": "bgp", "bgp_a_asn": 65000 + self.p, "bgp_z_asn": 65000},
                 "status": "active", "activation_date": _activation(rng, self.as_of)}
+        first = min(date.fromisoformat(self.out.circuits[f"VNPT-CBD-L1-{self.pc}{k + 1:02d}"]["activation_date"])
+                    for k in range(2))
+        self.out.sites[centre_id]["history"] = histories(self.hrng, "active", first, self.as_of)
         self.out.allocations.append(_alloc(f"10.0.{self.p}.0/29", agency_cbd,
                                            self._fill("Kết nối cấp I {u} {p} (point-to-point)"), review()))
         if l1_v6:
@@ -655,6 +693,13 @@ class _Province:
         if circuit_status == "active":
             circuit["activation_date"] = _activation(rng, self.as_of)
         self.out.circuits[cid] = circuit
+        act = date.fromisoformat(circuit["activation_date"]) if "activation_date" in circuit else None
+        self.out.sites[sid]["history"] = histories(self.hrng, status, act, self.as_of)
+        fw_history = None   # devices without history come and go with their site; some firewalls came later:
+        if act is not None and (self.as_of - act).days > 60 and self.hrng.random() < 0.3:
+            added = act + timedelta(days=self.hrng.randint(15, (self.as_of - act).days - 30))   # firewall came later
+            fw_history = [{"status": "installed", "date": added.isoformat()},
+                          {"status": "active", "date": (added + timedelta(days=10)).isoformat()}]
         self.gw["data"]["interfaces"].append(_itf(f"{self.gw_spec.sub}.{vlan}", "wan", "tslcd", gw_wan4, gw_wan6,
                                                   vlan=vlan, description=f"{ce_name} {cid}"))
 
@@ -684,6 +729,8 @@ class _Province:
                      description="LAN can bo"),
                 _itf(fw_spec.ports[2], "lan", "lan", f"{lan_v4}.129/26", description="Hoi nghi truc tuyen"),
                 self._mgmt_itf(fw_spec, cidr)], ip)
+            if fw_history is not None:
+                self.out.hosts[fw_name]["data"]["history"] = fw_history
             self.out.links[f"{self.abbr}-{slug}-ce-fw"] = {
                 "a": {"device": ce_name, "interface": ce_spec.ports[1]},
                 "z": {"device": fw_name, "interface": fw_spec.ports[0]}, "description": "CE - tường lửa"}

@@ -6,6 +6,8 @@ Sites, circuits and devices may carry ``history``: dated status changes, oldest 
 * an entity **with history** has the status of its latest entry dated on or before ``D``; before its first
   entry a site counts as ``planned`` (the commune exists, its connection point does not yet), a circuit as
   ``planned`` and a device as absent;
+* a device **without history** at a site with history is on site while the site is installed, active or
+  suspended (it came and goes with its site);
 * a circuit **without history** but with an ``activation_date`` is ``planned`` before that date and has its
   current status from it on;
 * anything else has held its current status all along (nothing says otherwise).
@@ -149,7 +151,15 @@ def inventory_as_of(inv: Inventory, when: date) -> Inventory:
     for cid, circuit in inv.circuits.items():
         cstatus = circuit_status_on(circuit, when)
         circuits[cid] = circuit if cstatus is circuit.status else circuit.model_copy(update={"status": cstatus})
-    devices = {name: dev for name, dev in inv.devices.items() if not dev.history or device_present_on(dev, when)}
+    devices = {}
+    for name, dev in inv.devices.items():
+        if dev.history:
+            present = device_present_on(dev, when)
+        else:   # no history of its own: on site while its site is (when the site has a history)
+            site = inv.sites.get(dev.site)
+            present = site is None or not site.history or sites[site.id].status in PRESENT
+        if present:
+            devices[name] = dev
     return inv.model_copy(update={"sites": sites, "circuits": circuits, "devices": devices})
 
 

@@ -14,7 +14,7 @@ from calendar import monthrange
 from collections import defaultdict
 from datetime import date, timedelta
 
-from nornir_tasks.inventory.history import change_dates, inventory_as_of
+from nornir_tasks.inventory.history import change_dates
 from nornir_tasks.model import Inventory
 from nornir_tasks.rollout.forecast import TrendPoint
 from nornir_tasks.rollout.metrics import METRICS, MetricData
@@ -64,7 +64,7 @@ def derive_points(inv: Inventory, targets: list[ResolvedTarget], as_of: date,
     start = min(rt.plan.start for rt in measured)
     out: dict[str, list[TrendPoint]] = defaultdict(list)
     for day in sample_dates(change_dates(inv), start, as_of, max_points):
-        data = MetricData.build(inventory_as_of(inv, day))
+        data = MetricData.build(inv, as_of=day)
         scopes = ScopeCache(data)
         for rt in measured:
             if day < rt.plan.start:

@@ -24,11 +24,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nornir_tasks.inventory.history import inventory_as_of
 from nornir_tasks.inventory.validate import connected_sites
 from nornir_tasks.model import (
     Circuit,
@@ -99,7 +101,12 @@ class MetricData:
     compliance: ComplianceView | None = None
 
     @classmethod
-    def build(cls, inv: Inventory, compliance: ComplianceView | None = None) -> MetricData:
+    def build(cls, inv: Inventory, compliance: ComplianceView | None = None, *,
+              as_of: date | None = None) -> MetricData:
+        """Indexes over ``inv`` — as it stood on ``as_of`` when given (dated history and activation dates, see
+        :func:`nornir_tasks.inventory.history.inventory_as_of`)."""
+        if as_of is not None:
+            inv = inventory_as_of(inv, as_of)
         devices: dict[str, list[Device]] = defaultdict(list)
         for dev in inv.devices.values():
             devices[dev.site].append(dev)

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from nornir_tasks.inventory.history import inventory_as_of
 from nornir_tasks.model import Inventory
 from nornir_tasks.rollout.backfill import derived_history
 from nornir_tasks.rollout.compliance_data import latest_compliance
@@ -58,7 +57,7 @@ def rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Pa
 def _rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Path | None, plan_id: str | None,
                     record: bool, with_sites: bool, backfill: bool) -> RolloutResult:
     compliance = latest_compliance(state_dir, as_of) if state_dir is not None else None
-    data = MetricData.build(inventory_as_of(inv, as_of), compliance)
+    data = MetricData.build(inv, compliance, as_of=as_of)
     history: dict[str, list[TrendPoint]] = derived_history(inv, plans, as_of, plan_id) if backfill else {}
     conn = None
     if state_dir is not None and (record or (Path(state_dir) / DB_NAME).exists()):

@@ -4,7 +4,7 @@ snapshots, and the status-against-history checks."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,3 +157,22 @@ def test_rollout_status_as_of_2020_no_longer_shows_11_of_14(tmp_path: Path) -> N
     now = targets["2025-11-25"]["qd-942-2021/communes-connected"]
     assert (now["numerator"], now["denominator"]) == (11, 14)
     assert any(p["derived"] for p in now["trend"])
+
+
+def test_generated_inventories_carry_histories(tmp_path: Path) -> None:
+    from nornir_tasks.inventory.generate import generate
+
+    generate("province=12", 1, tmp_path / "lcu")
+    result = load_inventory(tmp_path / "lcu", today=date(2026, 11, 25))
+    assert result.errors == []
+    inv = result.inventory
+    agency_sites = [s for s in inv.sites.values() if s.level.value != "central"]
+    assert agency_sites and all(s.history for s in agency_sites)
+    later = [d for d in inv.devices.values() if d.history]       # firewalls added after the site went live
+    assert later and all(d.role.value == "firewall" for d in later)
+    fw = later[0]
+    before = inventory_as_of(inv, fw.history[0].date - timedelta(days=1))
+    assert fw.name not in before.devices and fw.site in before.sites
+    early, late = (MetricData.build(inventory_as_of(inv, day)).connected for day in (date(2021, 1, 1),
+                                                                                      date(2026, 11, 1)))
+    assert len(early) < len(late)
