@@ -45,7 +45,8 @@ class Forecast(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     state: Literal["forecast", "not_enough_data", "no_progress", "met"]
-    method: str = "least-squares line over snapshot values by day; completion = first day the line reaches the threshold"
+    method: str = ("least-squares line over the last 365 days of trend points (snapshots and points derived from the "
+                   "status history) by day; completion = first day the line reaches the threshold")
     points: int
     date: dt.date | None = None
     slope_per_30_days: float | None = None

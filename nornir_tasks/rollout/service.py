@@ -47,7 +47,8 @@ def rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: Pa
     """Score ``plans`` on the inventory as it stood on ``as_of`` (dated history and activation dates honoured);
     with ``state_dir``, use the latest compliance snapshot taken by then and the stored rollout trend there, and
     with ``record`` store this measurement as a snapshot. ``backfill`` adds trend points derived from the
-    inventory's history (:mod:`nornir_tasks.rollout.backfill`). ``with_sites=False`` skips the per-site table
+    inventory's history (:mod:`nornir_tasks.rollout.backfill`: month ends for the reports, i.e. with
+    ``with_sites``; the last year's quarter ends otherwise). ``with_sites=False`` skips the per-site table
     that only the reports need."""
     with gc_paused():
         return _rollout_status(inv, plans, as_of=as_of, state_dir=state_dir, plan_id=plan_id, record=record,
@@ -58,7 +59,9 @@ def _rollout_status(inv: Inventory, plans: PlanSet, *, as_of: date, state_dir: P
                     record: bool, with_sites: bool, backfill: bool) -> RolloutResult:
     compliance = latest_compliance(state_dir, as_of) if state_dir is not None else None
     data = MetricData.build(inv, compliance, as_of=as_of)
-    history: dict[str, list[TrendPoint]] = derived_history(inv, plans, as_of, plan_id) if backfill else {}
+    # the per-site table is what the reports need; they also get the finer burn-up history
+    history: dict[str, list[TrendPoint]] = derived_history(
+        inv, plans, as_of, plan_id, "months" if with_sites else "quarters") if backfill else {}
     conn = None
     if state_dir is not None and (record or (Path(state_dir) / DB_NAME).exists()):
         from nornir_tasks.rollout.snapshots import load_history
