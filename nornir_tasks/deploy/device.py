@@ -142,7 +142,8 @@ def _json_cli(drv: Any, command: str) -> Any:
 
 
 def read_snapshot(drv: Any, platform: Platform, *, lldp: bool = True) -> Snapshot:
-    """Interfaces up, OSPF/BGP neighbours and LLDP neighbours, through NAPALM getters (FRR: its JSON shows).
+    """Interfaces up, OSPF/BGP neighbours and LLDP neighbours, through NAPALM getters (or the JSON show
+    commands the platform registry names: ``state_commands``).
     A getter the driver does not implement leaves that part ``None`` (not checked)."""
     fields: dict[str, Any] = {}
     try:
@@ -150,9 +151,13 @@ def read_snapshot(drv: Any, platform: Platform, *, lldp: bool = True) -> Snapsho
         fields["interfaces_up"] = frozenset(n for n, d in itfs.items() if d.get("is_up") and d.get("is_enabled"))
     except NotImplementedError:
         pass
-    if platform is Platform.FRR:
-        fields["ospf_full"] = _ospf_full(_json_cli(drv, "show ip ospf neighbor json"))
-        fields["bgp_established"] = _bgp_established(_json_cli(drv, "show bgp summary json"))
+    from nornir_tasks.platforms import get
+
+    commands = get(platform).state_commands
+    if "ospf_neighbors" in commands:
+        fields["ospf_full"] = _ospf_full(_json_cli(drv, commands["ospf_neighbors"]))
+    if "bgp_summary" in commands:
+        fields["bgp_established"] = _bgp_established(_json_cli(drv, commands["bgp_summary"]))
     else:
         try:
             peers = drv.get_bgp_neighbors()

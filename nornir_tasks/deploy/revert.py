@@ -27,36 +27,20 @@ class RevertKind(str, Enum):
     NONE = "none"
 
 
-#: What each platform offers, as documented by its vendor (used when the registry has no ``revert`` field).
-_DOCUMENTED: dict[Platform, RevertKind] = {
-    Platform.JUNIPER_JUNOS: RevertKind.NATIVE_COMMIT_CONFIRM,   # commit confirmed N (minutes)
-    Platform.ARISTA_EOS: RevertKind.NATIVE_COMMIT_CONFIRM,      # configure session … commit timer hh:mm:ss
-    Platform.CISCO_IOS: RevertKind.NATIVE_COMMIT_CONFIRM,       # configure replace … revert trigger timer (archive)
-    Platform.HUAWEI_VRP: RevertKind.COMMIT_TRIAL,               # commit trial N (two-stage mode)
-    Platform.FRR: RevertKind.EMULATED,                          # napalm_frr revert_in: timer on the device
-}
-
 #: NAPALM rounds Junos ``revert_in`` to whole minutes; every platform gets at least this many seconds.
 MIN_REVERT_SECONDS = {Platform.JUNIPER_JUNOS: 60}
 
 
 def revert_kind(platform: Platform | str) -> RevertKind:
-    """The platform's revert mechanism: the registry's answer when it has one, else the documented table.
+    """The platform's revert mechanism, from the platform registry.
 
     Examples:
         >>> revert_kind("frr").value, revert_kind("huawei_vrp").value
         ('emulated', 'commit_trial')
     """
-    plat = Platform(platform)
-    from nornir_tasks import platforms
+    from nornir_tasks.platforms import get
 
-    getter = getattr(platforms, "get", None)
-    if callable(getter):
-        spec = getter(plat)
-        value = getattr(spec, "revert", None)
-        if value is not None:
-            return RevertKind(getattr(value, "value", value))
-    return _DOCUMENTED.get(plat, RevertKind.NONE)
+    return RevertKind(get(platform).revert.value)
 
 
 def revert_seconds(platform: Platform | str, wanted: int) -> int:

@@ -22,28 +22,37 @@ from dataclasses import dataclass, field
 from nornir_tasks.errors import DeployError
 from nornir_tasks.model import Platform
 
-PLACEHOLDER = re.compile(r"<secret:([A-Za-z_][A-Za-z0-9_]*)>")
-#: Tokens that stand for a secret govnet does not hold: never pushed.
-UNPUSHABLE = re.compile(r"<secret>|<removed>|<redacted>")
+PLACEHOLDER = re.compile(r"<secret:([A-Z_][A-Z0-9_]*)>")
+#: Tokens that stand for a secret govnet does not hold (masked, or removed by the backup stage): never pushed.
+UNPUSHABLE = re.compile(r"<secret>|<secret:removed>|<removed>|<redacted>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class SecretForm:
-    """How a platform writes a secret value: one word, or a quoted string that may hold spaces."""
+    """How a value is written where its placeholder stands: one word, or inside double quotes (Junos
+    ``encrypted-password "<secret:X>"``), where it may hold spaces but no quote or backslash."""
 
     quoted: bool = False
     forbidden: str = ""
 
 
-#: The form of secret values per platform (Junos puts them in double quotes; the others take one word).
-FORMS: dict[Platform, SecretForm] = {
-    Platform.CISCO_IOS: SecretForm(),
-    Platform.ARISTA_EOS: SecretForm(),
-    Platform.HUAWEI_VRP: SecretForm(),
-    Platform.FRR: SecretForm(),
-    Platform.JUNIPER_JUNOS: SecretForm(quoted=True, forbidden='"\\'),
-}
+WORD = SecretForm()
+QUOTED = SecretForm(quoted=True, forbidden='"\\')
+
+
+def form_of(text: str, name: str) -> SecretForm:
+    """The form of a placeholder's occurrences in ``text``: quoted when every one stands in double quotes.
+
+    Examples:
+        >>> form_of('set system login user a authentication encrypted-password "<secret:H>"', "H").quoted
+        True
+        >>> form_of("username a secret 9 <secret:H>", "H").quoted
+        False
+    """
+    token = f"<secret:{name}>"
+    quoted = text.count(f'"{token}"')
+    return QUOTED if quoted and quoted == text.count(token) else WORD
 
 
 @dataclass(frozen=True)
@@ -126,9 +135,9 @@ def substitute(text: str, platform: Platform | str, env: Mapping[str, str], *, h
                           f"({token.group(0) if token else 'masked'!r}); refusing to push it", code="DPL-002",
                           hint="render the intended config again (it writes <secret:ENV> placeholders), or remove "
                                "the masked line from the file being pushed")
-    form = FORMS.get(Platform(platform), SecretForm())
     values: list[tuple[str, str]] = []
     for name in placeholders(text):
+        form = form_of(text, name)
         value = env.get(name)
         if not value:
             raise DeployError(f"{host}: environment variable {name} is not set (the intended config needs it)",

@@ -29,7 +29,7 @@ from nornir_tasks.deploy.revert import revert_kind
 from nornir_tasks.deploy.verify import lldp_peers
 from nornir_tasks.errors import DeployError
 from nornir_tasks.fileio import write_if_changed
-from nornir_tasks.model import Platform
+from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.stage import HostOutcome, HostStatus, StageContext, StageReport
 
 logger = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ class DeployStage:
         intended, problems = read_intended(ctx.settings, ctx.inventory, todo, lab=ctx.lab)
         self._jobs: dict[str, DeviceJob] = {}
         for host in todo:
-            platform = Platform.FRR if ctx.lab else ctx.inventory.devices[host].platform
+            platform = LAB_PLATFORM if ctx.lab else ctx.inventory.devices[host].platform
             if host not in intended:
                 msg = problems.get(host, f"{host}: no intended config")
                 results[host] = failed_result(host, platform, "CMP-004", msg)

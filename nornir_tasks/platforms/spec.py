@@ -192,6 +192,9 @@ class PlatformSpec(_Frozen):
     #: the device stops printing a section whose last line was removed (FRR); others keep the empty section
     prunes_empty_sections: bool = False
     negation_prefix: str = "no "
+    #: JSON show commands that read routing state where NAPALM has no getter (deploy's verification):
+    #: ``ospf_neighbors`` and ``bgp_summary``; a missing key means NAPALM's getter (or no check)
+    state_commands: dict[str, str] = {}
     features: PlatformFeatures
     rules: ChangeRules = ChangeRules()
 

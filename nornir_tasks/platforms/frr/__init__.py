@@ -12,6 +12,7 @@ SPEC = PlatformSpec(
     napalm_over_ssh=True, hier_config_os="CISCO_IOS", backup_command="show running-config", comment_prefixes=("!",),
     error_markers=("% Unknown command", "% Invalid input", "% Command incomplete", "% Ambiguous command"),
     config_style="indented", capabilities=frozenset(Capability),
-    # FRR has no commit-confirm: napalm_frr keeps the previous config and restores it (revert_in)
+    # FRR has no commit-confirm: napalm_frr arms a timer on the router that restores the previous config (revert_in)
     revert=Revert.EMULATED, lab_native_names=True, prunes_empty_sections=True,
+    state_commands={"ospf_neighbors": "show ip ospf neighbor json", "bgp_summary": "show bgp summary json"},
     features=FEATURES, rules=RULES)
