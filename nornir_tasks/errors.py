@@ -129,6 +129,12 @@ CATALOG: dict[str, str] = {
     "DPL-008": "unknown deploy run",
     "DPL-009": "bad wave or failure amount",
     "DPL-010": "run stopped before this device",
+    # NetBox
+    "NBX-001": "NetBox API token missing or refused",
+    "NBX-002": "NetBox unreachable or not a NetBox",
+    "NBX-003": "NetBox refused an object (validation error)",
+    "NBX-004": "object edited in NetBox since govnet wrote it (conflict)",
+    "NBX-005": "NetBox data does not fit govnet's inventory",
 }
 
 
@@ -231,3 +237,7 @@ class RolloutError(GovnetError):
 
 class DeployError(GovnetError):
     code = "DPL-005"
+
+
+class NetBoxError(GovnetError):
+    code = "NBX-002"

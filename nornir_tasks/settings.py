@@ -24,6 +24,20 @@ class Credentials(BaseModel):
     enable_secret_env: _ENV = "GOVNET_ENABLE_SECRET"
 
 
+class NetBoxSettings(BaseModel):
+    """Where NetBox is (``user_defined.govnet.netbox``); the token only from the named environment variable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    url: str = "http://127.0.0.1:18080"
+    token_env: _ENV = "NETBOX_TOKEN"
+    batch: Annotated[int, Field(ge=1, le=5000)] = 250
+    page_size: Annotated[int, Field(ge=50, le=5000)] = 1000
+    workers: Annotated[int, Field(ge=1, le=32)] = 4
+    timeout: Annotated[float, Field(gt=0)] = 120.0
+    grace_days: Annotated[float, Field(ge=0)] = 7.0
+    cache_dir: Path = Path(".state/netbox-cache")
+
+
 class Settings(BaseModel):
     """govnet's settings (``user_defined.govnet`` in config.yaml). Paths are relative to config.yaml's folder."""
 
@@ -41,6 +55,7 @@ class Settings(BaseModel):
     connect_timeout: Annotated[float, Field(gt=0)] = 10.0
     baseline_dir: Path = Path("inventory/baselines")
     plans_dir: Path = Path("inventory/plans")
+    netbox: NetBoxSettings = NetBoxSettings()
 
     # filled in by load_settings (not from the file)
     config_file: Path | None = None

@@ -23,6 +23,7 @@ STAGES = [
     ("compliance", "compliance", "Check devices against intended configs and the national baseline."),
     ("deploy", "deploy", "Push intended configs in safe waves: dry run unless --commit; verify, revert, journal."),
     ("rollout", "rollout", "Track the upgrade plans against their targets."),
+    ("netbox", "netbox", "NetBox as the source of truth: init, push, pull."),
 ]
 
 
