@@ -155,7 +155,7 @@ def desired_objects(inv: Inventory, *, province_names: dict[str, str] | None = N
                 "site_type": site.site_type.value, "govnet_status": site.status.value,
                 "state_secret": site.state_secret,
                 "focal_point": _dump(site.focal_point) if site.focal_point else None,
-                "legacy_district": site.legacy_district},
+                "legacy_district": site.legacy_district, "status_history": _history(site.history)},
         }
     out["config_context"][DEFAULTS_CONTEXT] = {
         "name": DEFAULTS_CONTEXT, "weight": 1000, "is_active": False,
@@ -188,6 +188,10 @@ def desired_objects(inv: Inventory, *, province_names: dict[str, str] | None = N
     return out
 
 
+def _history(history: tuple[Any, ...]) -> list[Any] | None:
+    return [_dump(h) for h in history] or None
+
+
 def _tenant(out: Objects, agency: str) -> None:
     out["tenant"].setdefault(agency, {"name": agency, "slug": slug(agency, unique=True)})
 
@@ -212,7 +216,7 @@ def _device(out: Objects, dev: Device) -> None:
             "mgmt_host": dev.hostname, "ssh_port": dev.port, "os_version": dev.os_version,
             "loopback_ipv4": str(dev.loopback_ipv4) if dev.loopback_ipv4 else None, "asn": dev.asn,
             "managed_by": dev.managed_by, "govnet_groups": list(dev.groups),
-            "govnet_custom": dict(dev.custom) or None}}
+            "govnet_custom": dict(dev.custom) or None, "status_history": _history(dev.history)}}
     for index, itf in enumerate(dev.interfaces):
         key = f"{dev.name}|{itf.name}"
         if itf.vrf:
@@ -292,7 +296,8 @@ def _circuit(out: Objects, inv: Inventory, c: Circuit) -> None:
         "description": c.description or "",
         "custom_fields": {"network": c.network.value,
                           "access_level": c.access_level.value if c.access_level else None,
-                          "circuit_role": c.role.value, "routing": _dump(c.routing)}}
+                          "circuit_role": c.role.value, "routing": _dump(c.routing),
+                          "status_history": _history(c.history)}}
     for side, end in (("A", c.a), ("Z", c.z)):
         dev = inv.devices.get(end.device)
         if dev is None:
@@ -479,7 +484,8 @@ def inventory_files(records: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "status": status, "access_level": cf.get("access_level"), "state_secret": bool(cf.get("state_secret")),
             "focal_point": cf.get("focal_point") or None,
             "coordinates": {"lat": float(lat), "lon": float(lon)} if lat is not None and lon is not None else None,
-            "legacy_district": cf.get("legacy_district"), "notes": rec.get("comments") or None})
+            "legacy_district": cf.get("legacy_district"), "notes": rec.get("comments") or None,
+            "history": cf.get("status_history") or None})
     ifaces: dict[int, list[dict[str, Any]]] = {}
     for rec in _ordered(records.get("interface", [])):
         ifaces.setdefault(rec["device"]["id"], []).append(rec)
@@ -517,7 +523,8 @@ def inventory_files(records: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 "model": None if model in (None, UNSPECIFIED) else model,
                 "os_version": cf.get("os_version"), "serial": rec.get("serial") or None,
                 "loopback_ipv4": cf.get("loopback_ipv4"), "asn": cf.get("asn"), "interfaces": interfaces,
-                "managed_by": cf.get("managed_by"), "custom": cf.get("govnet_custom") or None})})
+                "managed_by": cf.get("managed_by"), "history": cf.get("status_history") or None,
+                "custom": cf.get("govnet_custom") or None})})
     circuits = _circuits(records, by_id)
     links: dict[str, Any] = {}
     for rec in records.get("cable", []):
@@ -580,7 +587,8 @@ def _circuits(records: dict[str, list[dict[str, Any]]], by_id: dict[str, dict[in
             "bandwidth_mbps": rate // 1000 if isinstance(rate, int) else None, "role": cf.get("circuit_role"),
             "routing": cf.get("routing"),
             "status": CIRCUIT_STATUS_BACK.get(_value(rec.get("status")), _value(rec.get("status"))),
-            "activation_date": rec.get("install_date"), "description": rec.get("description") or None})
+            "activation_date": rec.get("install_date"), "description": rec.get("description") or None,
+            "history": cf.get("status_history") or None})
     return out
 
 

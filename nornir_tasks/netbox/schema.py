@@ -124,6 +124,8 @@ CUSTOM_FIELDS: dict[str, CustomField] = {f.name: f for f in [
     CustomField(name="circuit_role", type="select", object_types=(_CKT,), choice_set="govnet_circuit_role",
                 description="primary or backup"),
     CustomField(name="routing", type="json", object_types=(_CKT,), description="PE-CE routing"),
+    CustomField(name="status_history", type="json", object_types=(_SITE, _DEV, _CKT),
+                description="dated status changes: [{status, date, note}]"),
     CustomField(name="napalm_driver", type="text", object_types=(_PLAT,), description="NAPALM driver name"),
     CustomField(name="netmiko_device_type", type="text", object_types=(_PLAT,), description="netmiko device type"),
 ]}
