@@ -12,6 +12,7 @@ from pathlib import Path
 
 from nornir_tasks.compliance.run import STATE_VI, ComplianceRun
 from nornir_tasks.fileio import write_if_changed
+from nornir_tasks.reports.escape import csv_cell
 
 DEVICE_COLUMNS = ["device", "site", "site_name", "province", "region", "level", "role", "platform", "state",
                   "state_vi", "reason", "source", "collected_at", "failing", "due", "waived", "remediation_lines"]
@@ -25,7 +26,7 @@ def _text(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(["" if v is None else csv_cell(v) for v in r])   # no cell is ever a formula (OWASP)
     return "\ufeff" + buf.getvalue()
 
 

@@ -3,6 +3,7 @@ rules, then every device that is not compliant with its findings and missing/ext
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,19 @@ from typing import Any
 from nornir_tasks.compliance.run import STATE_ORDER, STATE_VI, ComplianceRun, DeviceState
 from nornir_tasks.compliance.summary import summarize
 from nornir_tasks.fileio import write_if_changed
+from nornir_tasks.reports.escape import markdown_text
 
 _STATES = [s.value for s in STATE_ORDER]
 
 
 def _cell(v: Any) -> str:
-    return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
+    return "" if v is None else markdown_text(v)     # a site name or reason is text, never HTML or Markdown
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in ``lines`` (a config line cannot close it)."""
+    longest = max((len(run) for ln in lines for run in re.findall(r"`+", ln)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _table(header: list[str], rows: Iterable[list[Any]]) -> list[str]:
@@ -42,7 +50,7 @@ def to_markdown(run: ComplianceRun) -> str:
     s = summarize(run)
     lines = [f"# Báo cáo tuân thủ cấu hình — compliance report ({run.today.isoformat()})", "",
              f"- Run: `{run.run_id}`, taken {run.taken_at.isoformat()}, scope: {run.only}",
-             f"- Baseline: {run.baseline}", ""]
+             f"- Baseline: {markdown_text(run.baseline)}", ""]
     head = ["", "devices", *[f"{s_} ({STATE_VI[DeviceState(s_)]})" for s_ in _STATES], "compliant %"]
     lines += ["## Tổng hợp — totals", ""] + _table(head, _counts_rows({"all": s["totals"]})) + [""]
     lines += ["## Theo vùng — by region", ""] + _table(["region", *head[1:]], _counts_rows(s["by_region"])) + [""]
@@ -63,22 +71,24 @@ def to_markdown(run: ComplianceRun) -> str:
     for d in run.devices:
         if d.state is DeviceState.COMPLIANT and not d.findings:
             continue
-        lines += [f"### {d.name} — {d.state.value} ({STATE_VI[d.state]})", "", f"{d.reason}.", ""]
+        lines += [f"### {markdown_text(d.name)} — {d.state.value} ({STATE_VI[d.state]})", "",
+                  f"{markdown_text(d.reason)}.", ""]
         for n in d.notes:
-            lines.append(f"- note: {n}")
+            lines.append(f"- note: {markdown_text(n)}")
         for f in d.findings:
             extra = f" (due by {f.due_by.isoformat()})" if f.due_by else ""
             if f.waiver:
-                extra += f" (waived by {f.waiver.approver} until {f.waiver.expires.isoformat()}: {f.waiver.reason})"
-            lines.append(f"- **{f.rule}** [{f.severity}/{f.status}] {f.message}{extra}")
+                extra += (f" (waived by {markdown_text(f.waiver.approver)} until {f.waiver.expires.isoformat()}: "
+                          f"{markdown_text(f.waiver.reason)})")
+            lines.append(f"- **{markdown_text(f.rule)}** \\[{f.severity}/{f.status}\\] {markdown_text(f.message)}{extra}")
         for feat in d.features:
             if feat.compliant:
                 continue
-            lines += ["", f"Feature `{feat.name}`:", "", "```diff"]
-            lines += [f"+ {ln}" for ln in feat.missing] + [f"- {ln}" for ln in feat.extra]
+            body = [f"+ {ln}" for ln in feat.missing] + [f"- {ln}" for ln in feat.extra]
             if feat.order_differs:
-                lines.append("# same lines, different order")
-            lines += ["```"]
+                body.append("# same lines, different order")
+            fence = _fence(body)
+            lines += ["", f"Feature `{feat.name}`:", "", fence + "diff", *body, fence]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from nornir_tasks.reports.escape import csv_cell
 from nornir_tasks.rollout.i18n import Lang, group_label, label, status_label
 from nornir_tasks.rollout.scoring import RolloutResult, TargetScore
 
@@ -53,6 +54,6 @@ def to_csv(result: RolloutResult, lang: Lang = "en") -> str:
     w.writerow(_header(lang))
     for plan in result.plans:
         for t in plan.targets:
-            w.writerows(target_rows(t, lang))
+            w.writerows([csv_cell(v) for v in row] for row in target_rows(t, lang))   # no formulas (OWASP)
     return "\ufeff" + buf.getvalue()
 

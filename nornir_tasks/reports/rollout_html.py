@@ -13,13 +13,13 @@ Every label comes from :mod:`nornir_tasks.rollout.i18n` in Vietnamese or English
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 from typing import Any
 
+from nornir_tasks.reports.escape import script_json
 from nornir_tasks.rollout.geography import communes
 from nornir_tasks.rollout.i18n import (
     Lang,
@@ -46,9 +46,8 @@ def _e(text: Any) -> str:
 
 
 def _json_script(data: Any, ident: str) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f'<script type="application/json" id="{ident}">{text}</script>'
+    # '<' as \u003c: neither '</script>' nor '<!--<script>' in a site name can end or bend the element
+    return f'<script type="application/json" id="{ident}">{script_json(data)}</script>'
 
 
 def _title(t: TargetScore, lang: Lang) -> str:

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nornir_tasks.reports.escape import guard_sheet
 from nornir_tasks.rollout.i18n import (
     Lang,
     fmt_date,
@@ -189,6 +190,8 @@ def to_xlsx(result: RolloutResult, lang: Lang = "en") -> bytes:
             ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[f'"{text}"'],
                                                            fill=PatternFill(bgColor=STATUS_FILL[key])))
 
+    for sheet in wb.worksheets:
+        guard_sheet(sheet)          # a site name such as =HYPERLINK(...) stays text (OWASP CSV injection)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
