@@ -38,12 +38,13 @@ from nornir_tasks.compliance.baseline import (
     load_baselines,
 )
 from nornir_tasks.compliance.check import FeatureResult, compare, parse_config
-from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome, RuleContext
 from nornir_tasks.compliance.guard import GuardContext, Refusal
+from nornir_tasks.compliance.inventory_rules import CHECKS, Outcome, RuleContext
 from nornir_tasks.compliance.remediation import PlaceholderMap, placeholder_map
 from nornir_tasks.compliance.secrets import mask_secrets
 from nornir_tasks.compliance.waivers import WaiverRegister, load_waivers
 from nornir_tasks.model import Inventory, Platform, SiteStatus
+from nornir_tasks.render.context import lab_ifname
 from nornir_tasks.settings import Settings
 
 
@@ -264,7 +265,8 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
                 return placeholder_map(intended, masked)
 
             guard_ctx = GuardContext(login_user=job.login_user, mgmt_interfaces=tuple(
-                i.name for i in dev.interfaces if i.kind.value == "mgmt"))
+                lab_ifname(dev, i) if job.platform is not None else i.name
+                for i in dev.interfaces if i.kind.value == "mgmt"))
             comp = compare(parse_config(plat, masked), parsed_running, remediate=job.remediate,
                            placeholders=placeholders, context=guard_ctx)
             refused = comp.refused

@@ -60,6 +60,8 @@ REPLACE = (
     _r("line ", "access-class "),
     _r("router ospf ", "router-id "), _r("router ospf ", "auto-cost reference-bandwidth "),
     _r("router bgp ", "bgp router-id "),
+    *(ReplaceRule(path=("router bgp ", "neighbor "), key=rf"^neighbor (\S+) ({word}) ")
+      for word in ("remote-as", "description", "update-source")),
     _r("tacacs server ", "address ipv4 "), _r("tacacs server ", "key "),
     _r("radius server ", "address ipv4 "), _r("radius server ", "key "),
 )

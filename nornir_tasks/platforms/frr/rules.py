@@ -39,7 +39,10 @@ RULES = ChangeRules(
         OrderRule(path=("interface ", "no ip address "), weight=100,
                   why="the new address is up before the old one goes"),
     ),
-    replace=tuple(ReplaceRule(path=p) for p in _REPLACE),
+    replace=(*(ReplaceRule(path=p) for p in _REPLACE),
+             # one value per neighbour: FRR changes it in place ("no neighbor X remote-as" would drop the neighbour)
+             *(ReplaceRule(path=("router bgp ", "neighbor "), key=rf"^neighbor (\S+) ({word}) ")
+               for word in ("remote-as", "description", "update-source", "timers connect", "ebgp-multihop"))),
     negate=(
         # FRR refuses "no password <old>": a vty/enable password goes with the bare negation
         NegateRule(match=r"^password\b.*", use="no password"),
