@@ -108,8 +108,8 @@ def _diff(inv: object, names: list[str], out_dir: Path, paths: Paths, lab: bool,
     out = console()
     for r in rows:
         text = r["diff"]
-        status = r["note"] or ("no change" if not text else f"{text.count(chr(10)) + 1} line(s) would change")
-        out.print(f"[bold]--- {escape(r['host'])}[/bold] ({escape(status)})", highlight=False)
+        status = str(r["note"] or ("no change" if not text else f"{text.count(chr(10)) + 1} line(s) would change"))
+        out.print(f"[bold]--- {escape(str(r['host']))}[/bold] ({escape(status)})", highlight=False)
         if text:
             out.print(escape(text), highlight=False)
 

@@ -117,14 +117,15 @@ class DeployStage:
         opts = self.options
         carried: dict[str, DeployResult] = {}
         if opts.resume:
-            prior = journal.require_run(opts.resume)
+            resume = opts.resume
+            prior = journal.require_run(resume)
             if prior.lab != ctx.lab or prior.commit != ctx.commit:
                 raise DeployError(f"run {opts.resume} was {'a lab' if prior.lab else 'a production'} "
                                   f"{'commit' if prior.commit else 'dry'} run; resume it the same way",
                                   code="DPL-008", hint="repeat the --lab / --commit options of that run")
             opts = DeployOptions.model_validate({**prior.options, "resume": opts.resume})
             selection = list(prior.selection)
-            done = journal.outcomes(journal.chain(opts.resume))
+            done = journal.outcomes(journal.chain(resume))
             for host, outcome in done.items():
                 if outcome in DONE and host in selection:
                     carried[host] = DeployResult(host=host, platform=ctx.inventory.devices[host].platform,

@@ -885,9 +885,9 @@ def _fit_ports_to_models(hosts: dict[str, Any], circuits: dict[str, Any], links:
     for item in (*circuits.values(), *links.values()):
         for side in ("a", "z"):
             end = item[side]
-            mapping = renames.get(end["device"])
-            if mapping:
-                end["interface"] = _renamed(end["interface"], mapping)
+            end_map = renames.get(end["device"])
+            if end_map:
+                end["interface"] = _renamed(end["interface"], end_map)
 
 
 def _renamed(name: str, mapping: dict[str, str]) -> str:
