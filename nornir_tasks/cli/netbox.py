@@ -101,7 +101,7 @@ def push(
     if format is Format.json:
         emit_json(report.model_dump(mode="json"))
     else:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for c in report.changes:
             if c.action == "create":
                 rows.append((c.action, c.kind, c.key, "", "", ""))

@@ -156,8 +156,8 @@ def inventory_as_of(inv: Inventory, when: date) -> Inventory:
         if dev.history:
             present = device_present_on(dev, when)
         else:   # no history of its own: on site while its site is (when the site has a history)
-            site = inv.sites.get(dev.site)
-            present = site is None or not site.history or sites[site.id].status in PRESENT
+            home = inv.sites.get(dev.site)
+            present = home is None or not home.history or sites[home.id].status in PRESENT
         if present:
             devices[name] = dev
     return inv.model_copy(update={"sites": sites, "circuits": circuits, "devices": devices})

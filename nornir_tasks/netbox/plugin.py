@@ -89,7 +89,7 @@ def fetch_records(client: NetBoxClient, cache_file: Path | None = None) -> tuple
         changed = client.get_many({k: (KINDS[k], _params(k, since)) for k in FIELDS})
         deleted = client.get_all("core/object-changes", {"action": "delete", "time_after": since,
                                                          "fields": "changed_object_type,changed_object_id"})
-        gone: dict[str, set[int]] = {}
+        gone: dict[str, set[Any]] = {}
         for ch in deleted:
             gone.setdefault(ch.get("changed_object_type") or "", set()).add(ch.get("changed_object_id"))
         records = {}

@@ -101,7 +101,7 @@ def fields_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _tags(rec: dict[str, Any]) -> set[str]:
+def _tags(rec: dict[str, Any]) -> set[Any]:
     return {t.get("slug") if isinstance(t, dict) else str(t) for t in rec.get("tags") or []}
 
 
@@ -380,6 +380,7 @@ def save_base(path: Path, url: str, base: dict[str, dict[str, str]]) -> None:
 def init_schema(client: NetBoxClient, *, commit: bool = True) -> dict[str, list[str]]:
     """Create or update govnet's tags, choice sets and custom fields (idempotent). Returns what changed."""
     done: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
+    body: dict[str, Any]
     tags = {t["slug"]: t for t in client.get_all("extras/tags")}
     for slug_, body in TAGS.items():
         if slug_ not in tags:
@@ -390,7 +391,8 @@ def init_schema(client: NetBoxClient, *, commit: bool = True) -> dict[str, list[
     set_ids: dict[str, int] = {}
     for name, choices in CHOICE_SETS.items():
         have = sets.get(name)
-        body = {"name": name, "extra_choices": choices, "description": "govnet", "order_alphabetically": False}
+        body = {"name": name, "extra_choices": choices, "description": "govnet",
+                "order_alphabetically": False}
         if have is None:
             res = _write(client, commit, "POST", "extras/custom-field-choice-sets", body, f"choice set {name}",
                          done["created"])
