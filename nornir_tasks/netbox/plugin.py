@@ -15,6 +15,11 @@ Fast: only the fields govnet maps (``fields=``; devices never render config cont
 ``page_size`` fetched concurrently, every kind at once, retries with backoff. With ``cache_dir`` a warm load asks
 NetBox only for objects whose ``last_updated`` is newer than the last load, and for deletions since then from the
 change log.
+
+With ``validate: true`` (the default) the data goes through the same loader and checks as the YAML files
+(written to a private temporary folder), so the hosts and the validation findings are the YAML plugin's; an
+error raises :class:`~nornir_tasks.errors.InventoryError` with every finding, as ``GovnetInventory`` does.
+``validate: false`` builds the model directly (faster; pydantic still refuses values that do not fit).
 """
 
 from __future__ import annotations
@@ -133,6 +138,23 @@ def cache_path(cache_dir: str | Path, url: str) -> Path:
     return Path(cache_dir) / f"netbox-{hashlib.sha1(url.encode()).hexdigest()[:12]}.json"
 
 
+def load_checked(client: NetBoxClient, cache_dir: str | Path | None = None) -> Any:
+    """NetBox → inventory files in a private temporary folder → the YAML loader with every check, so the result
+    (model and findings) is exactly what ``GovnetInventory`` gives for the same network. Raises InventoryError
+    with every finding when one is an error."""
+    import tempfile
+
+    from nornir_tasks.inventory.generate import to_yaml
+    from nornir_tasks.inventory.load import load_or_raise
+
+    records, how = fetch_records(client, cache_path(cache_dir, client.url) if cache_dir else None)
+    logger.debug("%s: records loaded (%s)", client.url, how)
+    with tempfile.TemporaryDirectory(prefix="govnet-netbox-") as tmp:
+        for name, content in inventory_files(records).items():
+            (Path(tmp) / name).write_text(to_yaml(content, f"{name} from NetBox {client.url}"), encoding="utf-8")
+        return load_or_raise(tmp)
+
+
 def load_model(client: NetBoxClient, cache_dir: str | Path | None = None) -> Any:
     """NetBox → :class:`~nornir_tasks.model.Inventory` (raises NetBoxError NBX-005 when a value does not fit)."""
     records, how = fetch_records(client, cache_path(cache_dir, client.url) if cache_dir else None)
@@ -155,7 +177,7 @@ class GovnetNetBoxInventory:
     def __init__(self, url: str = "http://127.0.0.1:18080", token_env: str = "NETBOX_TOKEN",
                  username_env: str = "GOVNET_USERNAME", password_env: str = "GOVNET_PASSWORD",
                  cache_dir: str | None = None, page_size: int = 1000, workers: int = 4, timeout: float = 120.0,
-                 only: list[str] | None = None) -> None:
+                 only: list[str] | None = None, validate: bool = True) -> None:
         self.url = url
         self.token_env = token_env
         self.username_env = username_env
@@ -165,7 +187,9 @@ class GovnetNetBoxInventory:
         self.workers = workers
         self.timeout = timeout
         self.only = set(only) if only is not None else None
+        self.validate = validate
         self.model: Any = None
+        self.findings: list[Any] = []
 
     def load(self) -> Any:
         from nornir_tasks.inventory.load import LoadResult
@@ -173,7 +197,11 @@ class GovnetNetBoxInventory:
 
         client = NetBoxClient(self.url, token_from_env(self.token_env), page_size=self.page_size,
                               workers=self.workers, timeout=self.timeout)
-        self.model = load_model(client, self.cache_dir)
-        result = LoadResult(inventory=self.model, findings=[], folder=Path(self.url))
+        if self.validate:
+            result = load_checked(client, self.cache_dir)
+            self.model, self.findings = result.inventory, result.findings
+        else:
+            self.model = load_model(client, self.cache_dir)
+            result = LoadResult(inventory=self.model, findings=[], folder=Path(self.url))
         return build_nornir_inventory(result, username=os.environ.get(self.username_env),
                                       password=os.environ.get(self.password_env), only=self.only)

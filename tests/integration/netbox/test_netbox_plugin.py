@@ -51,6 +51,20 @@ def test_same_hosts_groups_and_data_as_the_yaml_plugin(pushed, monkeypatch):
     assert a["groups"] == b["groups"]
     assert a["defaults"] == b["defaults"]
     assert nb_nr.inventory.hosts["lcu-gw01"]["site"].id == "12-ttkn"
+    fast = _nornir("GovnetNetBoxInventory", {"url": pushed.url, "validate": False})
+    assert _shape(fast.inventory) == b
+
+
+def test_same_validation_findings_as_the_yaml_plugin(pushed, monkeypatch):
+    from nornir_tasks.inventory.load import load_inventory
+    from nornir_tasks.netbox.plugin import GovnetNetBoxInventory
+
+    monkeypatch.setenv("NETBOX_TOKEN", pushed.token)
+    plugin = GovnetNetBoxInventory(url=pushed.url)
+    plugin.load()
+    key = lambda f: (f.code, f.severity.value, f.host or "", f.field or "", f.message)  # noqa: E731
+    assert sorted(map(key, plugin.findings)) == sorted(map(key, load_inventory(ROOT / "inventory").findings))
+    assert plugin.findings, "the sample has warnings (INV-034): the comparison must not be empty"
 
 
 def test_warm_load_sees_changes_and_deletions(pushed, monkeypatch, tmp_path):
