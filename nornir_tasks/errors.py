@@ -47,6 +47,7 @@ CATALOG: dict[str, str] = {
     "INV-016": "invalid host or device name",
     "INV-017": "control character or newline in a value",
     "INV-018": "unknown platform",
+    "INV-019": "text with no ASCII form for a platform whose CLI takes ASCII only",
     # inventory: references
     "INV-020": "device refers to an unknown site",
     "INV-021": "circuit or link end refers to an unknown device",

@@ -21,8 +21,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$")
-_DNSNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_HOSTNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})")
+_DNSNAME = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 
 
 def check_safe_text(value: str) -> str:
@@ -35,6 +35,10 @@ def check_safe_text(value: str) -> str:
         Traceback (most recent call last):
         ...
         ValueError: contains a newline or control character (U+000A), which could inject a device command
+        >>> check_safe_text("admin\u202e")
+        Traceback (most recent call last):
+        ...
+        ValueError: contains an invisible format control character (U+202E, zero-width or bidirectional), which hides what the device will really get
     """
     if not isinstance(value, str):
         raise TypeError("must be text")
@@ -46,11 +50,41 @@ def check_safe_text(value: str) -> str:
             f"contains a newline or control character (U+{ord(match.group()):04X}), "
             "which could inject a device command"
         )
+    for ch in value:
+        if unicodedata.category(ch) == "Cf":
+            # zero-width and bidirectional-override characters: invisible in review, real on the device
+            raise ValueError(f"contains an invisible format control character (U+{ord(ch):04X}, zero-width or "
+                             "bidirectional), which hides what the device will really get")
     return unicodedata.normalize("NFC", value)
 
 
+def to_ascii(value: str) -> str:
+    """Vietnamese text without diacritics (``đ`` → ``d``), for platforms whose CLI takes ASCII only.
+
+    Raises ValueError for a character with no ASCII form: it must never become ``?``, the IOS/VRP CLI's
+    context-help key.
+
+    Examples:
+        >>> to_ascii("CẢNH BÁO: Đảng ủy xã Bình Lư")
+        'CANH BAO: Dang uy xa Binh Lu'
+        >>> to_ascii("Trạm 5 → 6")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'Trạm 5 → 6' holds '→' (U+2192), which has no ASCII form; this platform's CLI takes ASCII only and would get '?', its context-help key
+    """
+    if value.isascii():
+        return value
+    text = unicodedata.normalize("NFC", value).replace("đ", "d").replace("Đ", "D")
+    out = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    if not out.isascii():
+        bad = next(ch for ch in out if not ch.isascii())
+        raise ValueError(f"{value!r} holds {bad!r} (U+{ord(bad):04X}), which has no ASCII form; this platform's "
+                         "CLI takes ASCII only and would get '?', its context-help key")
+    return out
+
+
 def _check_name(value: str) -> str:
-    if not _HOSTNAME.match(value):
+    if not _HOSTNAME.fullmatch(value):     # fullmatch: '$' would let a final newline through
         raise ValueError(
             f"{value!r} is not a valid name: use 1–63 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
@@ -63,7 +97,7 @@ def _check_hostname(value: str) -> str:
         return value
     except ValueError:
         pass
-    if not _DNSNAME.match(value):
+    if not _DNSNAME.fullmatch(value):
         raise ValueError(f"{value!r} is neither an IP address nor a valid DNS host name")
     return value
 
@@ -86,6 +120,29 @@ def _pad(width: int):
 
 
 SafeStr = Annotated[str, AfterValidator(check_safe_text)]
+#: An interface name: letters, digits and ``/ : . _ -`` only (a ``"`` or space would break a Junos ``set`` line or an
+#: IOS ``interface`` line), starting with a letter or digit.
+IfName = Annotated[str, AfterValidator(check_safe_text),
+                   Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9/:._-]*$")]
+
+
+def _check_banner(value: str | None) -> str | None:
+    """A login banner: one line of text that is not a line the platform reads as the banner's end.
+
+    Examples:
+        >>> _check_banner("CẢNH BÁO: chỉ người được phép")
+        'CẢNH BÁO: chỉ người được phép'
+        >>> _check_banner(" EOF ")
+        Traceback (most recent call last):
+        ...
+        ValueError: a banner line 'EOF' ends the banner on Arista EOS: the rest would be read as commands
+    """
+    if value is not None and value.strip() == "EOF":
+        raise ValueError("a banner line 'EOF' ends the banner on Arista EOS: the rest would be read as commands")
+    return value
+
+
+Banner = Annotated[SafeStr, AfterValidator(_check_banner)]
 Name = Annotated[str, AfterValidator(_check_name)]
 HostName = Annotated[str, AfterValidator(_check_hostname)]
 ProvinceCode = Annotated[str, BeforeValidator(_pad(2)), Field(pattern=r"^\d{2}$")]
@@ -298,7 +355,7 @@ class Site(Frozen):
 # Devices and interfaces
 # ---------------------------------------------------------------------------------------------------------
 class Interface(Frozen):
-    name: Annotated[str, AfterValidator(check_safe_text), Field(min_length=1, max_length=64, pattern=r"^\S+$")]
+    name: IfName
     kind: InterfaceKind
     zone: Zone | None = None
     vlan: VlanId | None = None
@@ -344,7 +401,7 @@ class Device(Frozen):
 # ---------------------------------------------------------------------------------------------------------
 class End(Frozen):
     device: Name
-    interface: Annotated[str, AfterValidator(check_safe_text), Field(min_length=1, pattern=r"^\S+$")]
+    interface: IfName
 
     def label(self) -> str:
         return f"{self.device}:{self.interface}"
@@ -464,7 +521,7 @@ class SharedData(Frozen):
     radius_servers: tuple[AaaServer, ...] | None = None
     dns_servers: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...] | None = None
     domain_name: HostName | None = None
-    banner: SafeStr | None = None
+    banner: Banner | None = None
     local_users: tuple[LocalUser, ...] | None = None
     snmp_users: tuple[SnmpV3User, ...] | None = None
     snmp_location: SafeStr | None = None

@@ -120,12 +120,14 @@ def validate(inv: Inventory, *, today: date, gaps: Gaps | None = None) -> list[E
     from nornir_tasks.inventory.geocheck import geography_issues
     from nornir_tasks.inventory.history import history_issues
     from nornir_tasks.inventory.validate_models import check_models
+    from nornir_tasks.inventory.validate_text import check_ascii
 
     out = _Out(gaps or Gaps())
     _check_references(inv, out)
     _check_addressing(inv, out, today)
     _check_topology(inv, out)
     check_models(inv, out)
+    check_ascii(inv, out)
     for issue in [*geography_issues(inv), *history_issues(inv, today)]:
         out.add(issue.code, issue.message, issue.hint, (issue.kind, issue.key), *issue.path,
                 host=issue.key if issue.kind == "device" else None, severity=issue.severity)

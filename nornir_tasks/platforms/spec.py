@@ -192,6 +192,9 @@ class PlatformSpec(_Frozen):
     #: the device stops printing a section whose last line was removed (FRR); others keep the empty section
     prunes_empty_sections: bool = False
     negation_prefix: str = "no "
+    #: the CLI takes ASCII text only: descriptions, names and banners are written without diacritics
+    #: (:func:`nornir_tasks.model.to_ascii`), and text with no ASCII form is refused at validation (INV-019)
+    ascii_only: bool = False
     #: JSON show commands that read routing state where NAPALM has no getter (deploy's verification):
     #: ``ospf_neighbors`` and ``bgp_summary``; a missing key means NAPALM's getter (or no check)
     state_commands: dict[str, str] = {}

@@ -164,6 +164,9 @@ class Renderer:
             if "control character" in text:   # a filter's own check_safe_text refused the value
                 raise RenderError(f"{name}: {where}: {text}", code="RND-005",
                                   hint="one value is one line: remove the line break from the inventory") from exc
+            if "no ASCII form" in text:        # ascii_text refused a character an ASCII-only CLI cannot take
+                raise RenderError(f"{name}: {where}: {text}", code="RND-005",
+                                  hint="write the value with Latin or Vietnamese letters only") from exc
             raise RenderError(f"{name}: {where}: {type(exc).__name__}: {text}", code="RND-004",
                               hint="check the value the template or filter was given") from exc
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from netutils.utils import jinja2_convenience_function
 
-from nornir_tasks.model import check_safe_text
+from nornir_tasks.model import check_safe_text, to_ascii
 
 SECRET_MARK = "<secret:{}>"
 
@@ -99,12 +99,8 @@ def ascii_text(value: Any) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _ascii_text(value: str) -> str:   # cached: the same banner and descriptions recur on thousands of hosts
-    text = check_safe_text(value)
-    if text.isascii():
-        return text
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "replace").decode()
+    # never '?' for a character without an ASCII form: on IOS and VRP '?' is the CLI's context-help key
+    return to_ascii(check_safe_text(value))
 
 
 def quote(value: Any) -> str:

@@ -8,7 +8,7 @@ from nornir_tasks.platforms.cisco_ios.rules import RULES
 from nornir_tasks.platforms.spec import Capability, PlatformSpec, Revert
 
 SPEC = PlatformSpec(
-    platform=Platform.CISCO_IOS, vendor="Cisco", netmiko_device_type="cisco_ios", napalm_driver="ios",
+    ascii_only=True, platform=Platform.CISCO_IOS, vendor="Cisco", netmiko_device_type="cisco_ios", napalm_driver="ios",
     napalm_over_ssh=True, hier_config_os="CISCO_IOS", backup_command="show running-config", comment_prefixes=("!",),
     error_markers=("% Invalid input", "% Incomplete command", "% Ambiguous command"),
     config_style="indented", capabilities=frozenset(Capability),

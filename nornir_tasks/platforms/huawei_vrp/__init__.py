@@ -8,7 +8,7 @@ from nornir_tasks.platforms.huawei_vrp.rules import RULES
 from nornir_tasks.platforms.spec import Capability, PlatformSpec, Revert
 
 SPEC = PlatformSpec(
-    platform=Platform.HUAWEI_VRP, vendor="Huawei", netmiko_device_type="huawei", napalm_driver=None,
+    ascii_only=True, platform=Platform.HUAWEI_VRP, vendor="Huawei", netmiko_device_type="huawei", napalm_driver=None,
     hier_config_os="HUAWEI_VRP", backup_command="display current-configuration", comment_prefixes=("#",),
     error_markers=("Error: Unrecognized command", "Error: Wrong parameter", "Error: Incomplete command"),
     config_style="indented",
