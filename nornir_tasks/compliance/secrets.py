@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from nornir_tasks.model import Platform
-from nornir_tasks.platforms.masking import engine_for, mask_text
+from nornir_tasks.platforms.masking import as_stored, engine_for, mask_text
 
 MASK = "<secret>"
 
@@ -26,7 +26,9 @@ _TOKENS = re.compile(r"<secret:[A-Za-z0-9_]+>|<removed>|<redacted>")
 def mask_secrets(platform: Platform | str, text: str, known: Iterable[str] = ()) -> str:
     """Replace every secret value (and every placeholder or sanitizer mark) with :data:`MASK`.
 
-    ``known`` are values known to be secret (environment values), replaced wherever they appear.
+    ``known`` are values known to be secret (environment values), replaced wherever they appear. Masked lines
+    are then written the way the device stores them (``key 0 <secret>`` → ``key 7 <secret>`` on EOS), so an
+    intended plain-text form and the device's encrypted form compare equal.
 
     Examples:
         >>> mask_secrets("cisco_ios", "username netadmin privilege 15 secret 9 $9$abc\\n")
@@ -41,4 +43,5 @@ def mask_secrets(platform: Platform | str, text: str, known: Iterable[str] = ())
         'username x role network-admin secret sha512 <secret>\\n'
     """
     text = _TOKENS.sub(MASK, text)
-    return mask_text(engine_for(Platform(platform).value), text, MASK, known)[0]
+    engine = engine_for(Platform(platform).value)
+    return as_stored(engine, mask_text(engine, text, MASK, known)[0])

@@ -8,6 +8,9 @@ in memory only, just before the config is handed to the device driver.
 - A value must fit the platform's form: the variable holds the secret in the form the device stores (an IOS
   ``secret 9`` hash, a Junos ``$6$`` crypt inside quotes, FRR's clear-text ``password``); a value with a newline
   or control character (it would inject a command), or with a space where the form takes one word, is refused.
+- A value must also be in the form the platform declares for the line that uses it
+  (``nornir_tasks/platforms/<platform>/secrets.py`` ``EMITS``): a ``$6$`` hash in the variable of an IOS
+  ``secret 9`` line, or in Huawei's ``irreversible-cipher``, is refused (DPL-002).
 - Nothing substituted is ever written: :class:`Substituted` hides its values from ``repr``, and
   :meth:`Substituted.mask` puts the placeholders back into any text (a diff, a device's error message) before
   it reaches a report, the journal or a log.
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 
 from nornir_tasks.errors import DeployError
 from nornir_tasks.model import Platform
+from nornir_tasks.platforms.masking import value_problems
 
 PLACEHOLDER = re.compile(r"<secret:([A-Z_][A-Z0-9_]*)>")
 #: Tokens that stand for a secret govnet does not hold (masked, or removed by the backup stage): never pushed.
@@ -135,6 +139,7 @@ def substitute(text: str, platform: Platform | str, env: Mapping[str, str], *, h
                           f"({token.group(0) if token else 'masked'!r}); refusing to push it", code="DPL-002",
                           hint="render the intended config again (it writes <secret:ENV> placeholders), or remove "
                                "the masked line from the file being pushed")
+    declared = value_problems(Platform(platform).value, text, env)      # the form the platform declares per line
     values: list[tuple[str, str]] = []
     for name in placeholders(text):
         form = form_of(text, name)
@@ -143,7 +148,7 @@ def substitute(text: str, platform: Platform | str, env: Mapping[str, str], *, h
             raise DeployError(f"{host}: environment variable {name} is not set (the intended config needs it)",
                               code="DPL-001", hint=f"export {name}=... (the secret in the form the device stores) "
                                                    "and run again; nothing was sent to this device")
-        problem = _form_problem(value, form)
+        problem = _form_problem(value, form) or declared.get(name, "")
         if problem:
             raise DeployError(f"{host}: the value of {name} does not fit {Platform(platform).value}'s secret form "
                               f"({problem})", code="DPL-002",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 from functools import cache
 
@@ -66,7 +67,10 @@ class SecretRules(BaseModel):
 
     ``strip`` are regular expressions removed from every line before masking (Junos ``## SECRET-DATA``
     comments, which must not stay attached to a line once its secret is gone); ``terminator`` is a character
-    kept out of a masked word (``;`` ends a Junos statement).
+    kept out of a masked word (``;`` ends a Junos statement). ``stored`` are (pattern, replacement) rewrites of
+    *masked* lines into the form the device stores what govnet emits (EOS shows ``key 0 <plain>`` as ``key 7
+    <encrypted>``; Junos shows an SNMPv3 ``authentication-password`` as ``authentication-key``): compliance
+    applies them to both sides, so a secret written in its plain form is not a difference forever.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -74,6 +78,32 @@ class SecretRules(BaseModel):
     forms: tuple[SecretForm, ...]
     strip: tuple[str, ...] = ()
     terminator: str = ""
+    stored: tuple[tuple[str, str], ...] = ()
+
+
+class SecretEmit(BaseModel):
+    """How a platform's templates write one kind of secret, and what the environment variable must hold.
+
+    Attributes:
+        kind: ``local_user`` (a login account's secret), ``aaa_key`` (TACACS+/RADIUS shared key),
+            ``snmp_auth`` / ``snmp_priv`` (SNMPv3 passphrases).
+        line: a regular expression every rendered line of this kind matches in full (leading spaces removed);
+            its group ``env`` is the placeholder's variable (``<secret:(?P<env>…)>``).
+        suffix: appended to the inventory's ``*_env`` name, one variable per encoded form (``_TYPE9`` for an
+            IOS scrypt hash, ``_SHA512`` for a ``$6$`` crypt shared by EOS and Junos); empty for plain text.
+        value: a regular expression the variable's value matches in full.
+        holds: what the variable holds, for people.
+        source: the documentation page of the form.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    line: str
+    suffix: str = ""
+    value: str
+    holds: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +124,7 @@ class Engine:
     hint: re.Pattern[str]                    # finds the lines worth looking at
     strip: re.Pattern[str] | None
     terminator: str
+    stored: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 def _words(pattern: str) -> tuple[re.Pattern[str], ...]:
@@ -128,7 +159,20 @@ def compile_rules(rules: SecretRules, platform: str) -> Engine:
     words = sorted(first, key=len, reverse=True)
     hint = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(w) for w in words) + r")(?=[\s;]|$)", re.MULTILINE)
     strip = re.compile("|".join(f"(?:{s})" for s in rules.strip)) if rules.strip else None
-    return Engine(first={k: tuple(v) for k, v in first.items()}, hint=hint, strip=strip, terminator=rules.terminator)
+    return Engine(first={k: tuple(v) for k, v in first.items()}, hint=hint, strip=strip, terminator=rules.terminator,
+                  stored=tuple((re.compile(p, re.MULTILINE), r) for p, r in rules.stored))
+
+
+def as_stored(engine: Engine, masked: str) -> str:
+    """Rewrite masked lines into the form the device stores them (see :class:`SecretRules`).
+
+    Examples:
+        >>> as_stored(engine_for("arista_eos"), "tacacs-server host 10.0.0.1 key 0 <secret>\\n")
+        'tacacs-server host 10.0.0.1 key 7 <secret>\\n'
+    """
+    for pattern, replacement in engine.stored:
+        masked = pattern.sub(replacement, masked)
+    return masked
 
 
 def _fullmatch(words: tuple[re.Pattern[str], ...], tokens: list[str], at: int) -> bool:
@@ -283,3 +327,63 @@ def engine_for(platform: str) -> Engine:
         raise BackupError(f"no secret forms for platform {platform}", code="BKP-001",
                           hint=f"declare them in nornir_tasks/platforms/{platform}/secrets.py") from exc
     return compile_rules(getattr(module, "RULES", SecretRules(forms=())), platform)
+
+
+def emits_for(platform: str) -> tuple[SecretEmit, ...]:
+    """The forms a platform's templates write secrets in (``EMITS`` of its ``secrets`` module).
+
+    Examples:
+        >>> sorted({e.kind for e in emits_for("juniper_junos")})
+        ['aaa_key', 'local_user', 'snmp_auth', 'snmp_priv']
+    """
+    import importlib
+
+    module = importlib.import_module(f"nornir_tasks.platforms.{platform}.secrets")
+    return tuple(getattr(module, "EMITS", ()))
+
+
+_PLACEHOLDER = re.compile(r"<secret:([A-Z_a-z][A-Za-z0-9_]*)>")
+
+
+def emit_of(platform: str, line: str) -> tuple[SecretEmit, dict[str, str]] | None:
+    """The declared form a rendered line follows, with the variable of each placeholder (None: undeclared).
+
+    Examples:
+        >>> emit, envs = emit_of("cisco_ios", " key 0 <secret:GOVNET_TACACS_KEY>")
+        >>> emit.kind, envs
+        ('aaa_key', {'env': 'GOVNET_TACACS_KEY'})
+        >>> emit_of("cisco_ios", " key 6 <secret:GOVNET_TACACS_KEY>") is None
+        True
+    """
+    text = line.strip()
+    for emit in emits_for(platform):
+        m = re.fullmatch(emit.line, text)
+        if m is not None:
+            envs = {k: v for k, v in m.groupdict().items() if v}
+            if sorted(envs.values()) == sorted(_PLACEHOLDER.findall(text)):
+                return emit, envs
+    return None
+
+
+def value_problems(platform: str, text: str, env: dict[str, str] | Any) -> dict[str, str]:
+    """Variables whose value does not fit the form the platform declares for the line that uses them.
+
+    Returns a mapping variable → why (only for variables that are set and used on a declared line).
+
+    Examples:
+        >>> value_problems("cisco_ios", "username a privilege 15 secret 9 <secret:H_TYPE9>\\n", {"H_TYPE9": "$6$x$y"})
+        {'H_TYPE9': 'it must hold an IOS type 9 (scrypt) hash'}
+    """
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if "<secret:" not in line:
+            continue
+        found = emit_of(platform, line)
+        if found is None:
+            continue
+        emit, envs = found
+        for name in envs.values():
+            value = env.get(name)
+            if value and name not in out and re.fullmatch(emit.value, value) is None:
+                out[name] = f"it must hold {emit.holds}"
+    return out

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hier_config import HConfig, Platform, get_hconfig
 
+from nornir_tasks.platforms.masking import emits_for
 from nornir_tasks.inventory.load import load_or_raise
 from nornir_tasks.model import Inventory, SharedData
 from nornir_tasks.platforms import info
@@ -92,7 +93,7 @@ def _baseline_huawei(hc: HConfig, ctx: RenderContext) -> None:
         assert _has(hc, f"info-center loghost {host}")
     assert _has(hc, "snmp-agent sys-info version v3")
     for user in ctx.cfg.local_users or ():
-        assert _has(hc, "aaa", f"local-user {user.name} password irreversible-cipher <secret:{user.secret_env}>")
+        assert _has(hc, "aaa", f"local-user {user.name} password irreversible-cipher <secret:{user.secret_env}_VRP>")
     if ctx.cfg.tacacs_servers:
         assert _has(hc, "aaa", "authentication-scheme TSLCD", "authentication-mode hwtacacs local")
 
@@ -146,7 +147,9 @@ def test_sample_device_parses_and_holds_the_baseline(inv: Inventory, renderer: R
 
     # SNMPv3 only; secrets only as placeholders naming environment variables
     assert "community" not in text
-    envs = {u.secret_env for u in ctx.cfg.local_users or ()}
+    # the local users' variable carries the platform's suffix: one variable per encoded form (platforms/*/secrets.py)
+    user_suffix = next(e.suffix for e in emits_for(platform) if e.kind == "local_user")
+    envs = {u.secret_env + user_suffix for u in ctx.cfg.local_users or ()}
     envs |= {s.key_env for s in (ctx.cfg.tacacs_servers or ()) + (ctx.cfg.radius_servers or ())}
     envs |= {e for u in ctx.cfg.snmp_users or () for e in (u.auth_env, u.priv_env)}
     assert set(re.findall(r"<secret:([A-Z0-9_]+)>", text)) == envs

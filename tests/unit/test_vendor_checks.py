@@ -138,7 +138,7 @@ def test_usg_administrators_are_manager_users(inv_copy: Path) -> None:
     result = load_inventory(_usg_copy(inv_copy))
     assert result.errors == [], [f.sentence() for f in result.errors]
     text = Renderer(TEMPLATES).render(result.inventory, "lcu-hdnd-fw01")
-    assert " manager-user netadmin\n  password cipher <secret:GOVNET_NETADMIN_HASH>\n" in text
+    assert " manager-user netadmin\n  password cipher <secret:GOVNET_NETADMIN_HASH_VRP>\n" in text
     assert "  level 15\n" in text and "privilege level" not in text
     assert " domain default\n" in text and "default_admin" not in text
     hw = device_model("huawei_vrp", "USG6525E")

@@ -8,7 +8,7 @@ IS-IS (``isis authentication key``) and IPsec (``shared-key``).
 
 from __future__ import annotations
 
-from nornir_tasks.platforms.masking import SecretForm, SecretRules
+from nornir_tasks.platforms.masking import SecretEmit, SecretForm, SecretRules
 
 UM = "https://www.arista.com/en/um-eos/"
 
@@ -49,4 +49,23 @@ FORMS: tuple[SecretForm, ...] = (
                source=UM + "ipsec"),
 )
 
-RULES = SecretRules(forms=FORMS)
+#: EOS shows a key entered as ``key 0 <plain>`` as ``key 7 <encrypted>``: compared as one form.
+RULES = SecretRules(forms=FORMS, stored=((r"\bkey (?:0|7|8a) <secret>", "key 7 <secret>"),))
+
+_ENV = r"<secret:(?P<env>[A-Z_][A-Z0-9_]*)>"
+
+#: The forms the arista_eos templates write, one environment variable per encoded form.
+EMITS: tuple[SecretEmit, ...] = (
+    SecretEmit(kind="local_user", line=rf"username \S+ privilege \d+ role \S+ secret sha512 {_ENV}", suffix="_SHA512",
+               value=r"\$6\$(?:rounds=\d+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}",
+               holds="a SHA-512 crypt hash, $6$<salt>$<hash> (the same form Junos takes)",
+               source=UM + "eos-user-security"),
+    SecretEmit(kind="aaa_key", line=rf"(?:tacacs|radius)-server host \S+ key 0 {_ENV}", value=r"[!-~]{1,255}",
+               holds="the TACACS+/RADIUS shared key in plain text, one word ('key 0'; the device stores it as "
+                     "'key 7'; 'key 7' itself rejects plain text)", source=UM + "tacacs+-commands"),
+    SecretEmit(kind="snmp_user",
+               line=r"snmp-server user \S+ \S+ v3 auth sha256 <secret:(?P<env>[A-Z_][A-Z0-9_]*)> priv aes "
+                    r"<secret:(?P<env2>[A-Z_][A-Z0-9_]*)>",
+               value=r"[!-~]{8,64}", holds="SNMPv3 auth and priv passphrases in plain text (the device localizes them)",
+               source=UM + "eos-snmp"),
+)

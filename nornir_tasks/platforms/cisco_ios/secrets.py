@@ -10,7 +10,7 @@ BGP, IS-IS), Dial and Access (``ppp``), Security for VPNs with IPsec (``crypto i
 
 from __future__ import annotations
 
-from nornir_tasks.platforms.masking import SecretForm, SecretRules
+from nornir_tasks.platforms.masking import SecretEmit, SecretForm, SecretRules
 
 SEC = "https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/security/a1/sec-a1-cr-book.html"
 SNMP = "https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/snmp/command/nm-snmp-cr-book.html"
@@ -64,4 +64,28 @@ FORMS: tuple[SecretForm, ...] = (
                source=SEC),
 )
 
-RULES = SecretRules(forms=FORMS)
+#: A shared key written in plain text is shown encrypted (``key 7`` with ``service password-encryption``, ``key
+#: 6`` with an AES master key): compared as one form.
+RULES = SecretRules(forms=FORMS, stored=(
+    (r"^(\s+key)(?: [067])? <secret>$", r"\1 7 <secret>"),
+    (r"^((?:tacacs|radius)-server\b.*\bkey)(?: [067])? <secret>", r"\1 7 <secret>"),
+))
+
+_ENV = r"<secret:(?P<env>[A-Z_][A-Z0-9_]*)>"
+
+#: The forms the cisco_ios templates write, one environment variable per encoded form.
+EMITS: tuple[SecretEmit, ...] = (
+    SecretEmit(kind="local_user", line=rf"username \S+ privilege \d+ secret 9 {_ENV}", suffix="_TYPE9",
+               value=r"\$9\$[./0-9A-Za-z]{14}\$[./0-9A-Za-z]{43}",
+               holds="an IOS type 9 (scrypt) hash",
+               source="https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/security/s1/sec-s1-cr-book/sec-cr-t2-z.html"),
+    SecretEmit(kind="aaa_key", line=rf"key 0 {_ENV}", value=r"[!-~]{1,127}",
+               holds="the TACACS+/RADIUS shared key in plain text, one word (the device encrypts it; 'key 6' "
+                     "would need each device's own AES master key)",
+               source="https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/security/a1/sec-a1-cr-book/sec-cr-k1.html"),
+    SecretEmit(kind="snmp_user",
+               line=r"snmp-server user \S+ \S+ v3 auth (?:sha|sha-2 256) <secret:(?P<env>[A-Z_][A-Z0-9_]*)> priv aes 128 "
+                    r"<secret:(?P<env2>[A-Z_][A-Z0-9_]*)>",
+               value=r"[!-~]{8,64}", holds="SNMPv3 auth and priv passphrases in plain text (the device localizes them)",
+               source="https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/snmp/command/nm-snmp-cr-book/nm-snmp-cr-s5.html"),
+)

@@ -9,7 +9,7 @@ See :mod:`nornir_tasks.platforms.masking` for the fields. Sources: the FRR user 
 
 from __future__ import annotations
 
-from nornir_tasks.platforms.masking import SecretForm, SecretRules
+from nornir_tasks.platforms.masking import SecretEmit, SecretForm, SecretRules
 
 DOCS = "https://docs.frrouting.org/en/latest/"
 
@@ -30,3 +30,6 @@ FORMS: tuple[SecretForm, ...] = (
 )
 
 RULES = SecretRules(forms=FORMS)
+
+#: The FRR templates write no secret (the lab's logins are system users; routing keys are not configured).
+EMITS: tuple[SecretEmit, ...] = ()

@@ -11,7 +11,7 @@ authentication-mode md5 <key>``). Sources: Huawei NetEngine AR / S series Comman
 
 from __future__ import annotations
 
-from nornir_tasks.platforms.masking import SecretForm, SecretRules
+from nornir_tasks.platforms.masking import SecretEmit, SecretForm, SecretRules
 
 CR = "https://support.huawei.com/enterprise/en/doc/EDOC1100112354"    # AR series V300R021 command reference
 
@@ -36,3 +36,27 @@ FORMS: tuple[SecretForm, ...] = (
 )
 
 RULES = SecretRules(forms=FORMS)
+
+_ENV = r"<secret:(?P<env>[A-Z_][A-Z0-9_]*)>"
+
+#: The forms the huawei_vrp templates write, one environment variable per encoded form.
+EMITS: tuple[SecretEmit, ...] = (
+    SecretEmit(kind="local_user", line=rf"local-user \S+ password irreversible-cipher {_ENV}", suffix="_VRP",
+               value=r"\$1[a-d]\$\S{8,}|[^$\s]\S{7,127}",
+               holds="the password in plain text (the device hashes it) or VRP's own irreversible-cipher text "
+                     "($1a$…$1d$); never a $6$ or $9$ hash, which VRP would take as the password itself",
+               source=CR),
+    SecretEmit(kind="local_user", line=rf"password cipher {_ENV}", suffix="_VRP",
+               value=r"\$1[a-d]\$\S{8,}|[^$\s]\S{7,127}",
+               holds="a USG manager-user password in plain text (the device encrypts it)", source=CR),
+    SecretEmit(kind="aaa_key",
+               line=rf"hwtacacs-server (?:authentication|authorization|accounting) \S+ \d+ shared-key cipher {_ENV}"
+                    r"(?: secondary)?|radius-server (?:authentication|accounting) \S+ \d+ shared-key cipher "
+                    r"<secret:(?P<env2>[A-Z_][A-Z0-9_]*)>",
+               value=r"[!-~]{1,128}", holds="the HWTACACS/RADIUS shared key in plain text (the device stores it as cipher text)",
+               source=CR),
+    SecretEmit(kind="snmp_auth", line=rf"snmp-agent usm-user v3 \S+ authentication-mode sha2-256 cipher {_ENV}",
+               value=r"[!-~]{8,255}", holds="the SNMPv3 authentication password in plain text", source=CR),
+    SecretEmit(kind="snmp_priv", line=rf"snmp-agent usm-user v3 \S+ privacy-mode aes128 cipher {_ENV}",
+               value=r"[!-~]{8,255}", holds="the SNMPv3 privacy password in plain text", source=CR),
+)

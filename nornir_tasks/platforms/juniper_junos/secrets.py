@@ -11,7 +11,7 @@ and ``;`` ends a statement (kept out of the masked word). Sources: Junos CLI ref
 
 from __future__ import annotations
 
-from nornir_tasks.platforms.masking import SecretForm, SecretRules
+from nornir_tasks.platforms.masking import SecretEmit, SecretForm, SecretRules
 
 REF = "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/"
 
@@ -38,4 +38,30 @@ FORMS: tuple[SecretForm, ...] = (
                source=REF + "authentication-edit-security-ipsec-vpn.html"),
 )
 
-RULES = SecretRules(forms=FORMS, strip=(r"\s*## SECRET-DATA\s*$",), terminator=";")
+#: Junos stores an SNMPv3 authentication-password / privacy-password as the engine-specific
+#: authentication-key / privacy-key: compared as one form.
+RULES = SecretRules(forms=FORMS, strip=(r"\s*## SECRET-DATA\s*$",), terminator=";", stored=(
+    (r"\bauthentication-password <secret>", "authentication-key <secret>"),
+    (r"\bprivacy-password <secret>", "privacy-key <secret>"),
+))
+
+_ENV = r'"<secret:(?P<env>[A-Z_][A-Z0-9_]*)>"'
+
+#: The forms the juniper_junos templates write, one environment variable per encoded form.
+EMITS: tuple[SecretEmit, ...] = (
+    SecretEmit(kind="local_user", line=rf"set system login user \S+ (?:class \S+ )?authentication encrypted-password {_ENV}",
+               suffix="_SHA512", value=r"\$6\$(?:rounds=\d+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}",
+               holds="a SHA-512 crypt hash, $6$<salt>$<hash> (the same form EOS takes)",
+               source=REF + "encrypted-password-edit-system.html"),
+    SecretEmit(kind="aaa_key", line=rf"set system (?:tacplus|radius)-server \S+ secret {_ENV}", value=r'[^"\\\s]{1,128}',
+               holds="the TACACS+/RADIUS shared secret in plain text (Junos stores it as $9$)",
+               source=REF + "secret-edit-system.html"),
+    SecretEmit(kind="snmp_auth",
+               line=rf"set snmp v3 usm local-engine user \S+ authentication-sha256 authentication-password {_ENV}",
+               value=r'[^"\\\s]{8,1024}', holds="the SNMPv3 authentication password in plain text, at least 8 "
+               "characters (authentication-key would need Junos's stored, engine-specific key)",
+               source=REF + "authentication-password-edit-snmp.html"),
+    SecretEmit(kind="snmp_priv", line=rf"set snmp v3 usm local-engine user \S+ privacy-aes128 privacy-password {_ENV}",
+               value=r'[^"\\\s]{8,1024}', holds="the SNMPv3 privacy password in plain text, at least 8 characters",
+               source=REF + "privacy-password-edit-snmp.html"),
+)
