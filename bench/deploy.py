@@ -15,8 +15,10 @@ route (a different route each time, so both sides always push a two-line change:
   compliance, interfaces, OSPF, BGP, LLDP, a new login; the checks must hold for ``--verify-hold`` = 5 s) and the
   confirmation.
 
-``ratio`` = ours / baseline (the overhead of safety). Goal: ≤ 2×. ``parallel_efficiency`` = the sum of the
-per-device times of one ``ours`` run (from the journal) / (wall time × workers in use). Needs root and the lab
+``ratio`` = ours / baseline (the overhead of safety). Goal: ≤ 2×. ``waves``: the devices per wave (a connected
+slice has a management-path tree, so ancestors wait for their far ends: several waves, one after the other).
+``parallel_efficiency`` = the sum of the per-device times of one ``ours`` run (from the journal) / the sum over
+waves of (wave wall time × devices in the wave). ``step_mean_s``: mean time of each journalled step. Needs root and the lab
 packages. The last line printed is one JSON object.
 
 Usage::
@@ -43,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from
 from nornir_tasks.deploy.journal import Journal
+from nornir_tasks.deploy.plan import plan_waves
 from nornir_tasks.deploy.stage import DeployOptions, DeployStage
 from nornir_tasks.inventory.generate import generate
 from nornir_tasks.lab.build import bring_up
@@ -97,6 +100,8 @@ def main() -> None:
     ours_runs: list[float] = []
     base_runs: list[float] = []
     efficiency = None
+    step_means: dict[str, float] = {}
+    waves: tuple = ()
     outcomes: dict[str, int] = {}
     try:
         t0 = time.perf_counter()
@@ -148,13 +153,26 @@ def main() -> None:
             steps = j.steps(run_id)
         first: dict[str, float] = {}
         last: dict[str, float] = {}
+        began: dict[tuple[str, str], float] = {}
+        spent: dict[str, list[float]] = {}
         for s in steps:
             t = s.at.timestamp()
             first[s.host] = min(first.get(s.host, t), t)
             last[s.host] = max(last.get(s.host, t), t)
+            if s.phase == "start":
+                began[(s.host, s.step)] = t
+            elif (s.host, s.step) in began:
+                spent.setdefault(s.step, []).append(t - began.pop((s.host, s.step)))
+        step_means = {k: round(statistics.mean(v), 2) for k, v in spent.items()}
+        waves = plan_waves(loaded.inventory, names)
+        # each wave runs its devices at once: the work possible is (wall time of the wave x its devices)
         busy = sum(last[h] - first[h] for h in first)
-        workers = min(settings.num_workers, len(names))
-        efficiency = busy / (ours_runs[-1] * workers) if ours_runs[-1] else None
+        possible = 0.0
+        for w in waves:
+            start = min(first[h] for h in w.hosts)
+            end = max(last[h] for h in w.hosts)
+            possible += (end - start) * len(w.hosts)
+        efficiency = busy / possible if possible else None
     finally:
         problems = lab.down() if lab.state is not None else Lab(lab_dir).down()
         if problems:
@@ -168,6 +186,7 @@ def main() -> None:
         "routers": len(names), "outcomes": outcomes, "workers": settings.num_workers, "repeat": args.repeat,
         "verify_hold_s": args.verify_hold, "ours_runs_s": [round(x, 3) for x in ours_runs],
         "baseline_runs_s": [round(x, 3) for x in base_runs],
+        "waves": [len(w.hosts) for w in waves], "step_mean_s": step_means,
         "parallel_efficiency": round(efficiency, 2) if efficiency else None, "goal_ratio": GOAL_RATIO,
     }, ensure_ascii=False))
 

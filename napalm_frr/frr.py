@@ -195,6 +195,8 @@ class FRRDriver(NetworkDriver):
         self._replace = False
         self._rollback_config: str | None = None
         self._pending: str | None = None            # token of the device-side revert timer of our commit
+        self._shell_conn: paramiko.SSHClient | None = None
+        self._shell_lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------------------------
     def open(self) -> None:
@@ -215,6 +217,10 @@ class FRRDriver(NetworkDriver):
             if self.device is not None:
                 self.device.disconnect()
                 self.device = None
+            with self._shell_lock:
+                if self._shell_conn is not None:
+                    self._shell_conn.close()
+                    self._shell_conn = None
 
     def is_alive(self) -> models.AliveDict:
         if self.device is None:
@@ -240,31 +246,57 @@ class FRRDriver(NetworkDriver):
     def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
         return {c: self._send(c) for c in commands}
 
+    def _shell_client(self) -> paramiko.SSHClient:
+        """The shell login's SSH connection, opened on first use and kept for the driver's life (each command is
+        a new channel on it: no new handshake per command)."""
+        with self._shell_lock:
+            client = self._shell_conn
+            transport = client.get_transport() if client is not None else None
+            if client is not None and transport is not None and transport.is_active():
+                return client
+            if client is not None:
+                client.close()
+            client = paramiko.SSHClient()
+            key_file = self.netmiko_optional_args.get("alt_key_file")
+            if key_file and Path(key_file).is_file():
+                # load without remembering the file name: paramiko's AutoAddPolicy would rewrite the whole file
+                # (racing with parallel connections); _remember_key appends under a lock instead
+                client.get_host_keys().load(key_file)
+            if self.netmiko_optional_args.get("ssh_strict"):
+                client.set_missing_host_key_policy(paramiko.RejectPolicy())
+            else:
+                client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+            try:
+                client.connect(self.shell_host, port=self.shell_port, username=self.shell_username,
+                               password=self.shell_password, timeout=self.timeout, look_for_keys=False,
+                               allow_agent=False)
+                if key_file:
+                    _remember_key(Path(key_file), client, self.shell_host, self.shell_port)
+            except BaseException:
+                client.close()
+                raise
+            self._shell_conn = client
+            return client
+
     def _shell(self, command: str) -> str:
         """Run a command through the shell login (an exec channel; the command also goes to stdin, so a login
-        whose ForceCommand starts an interactive shell runs it too)."""
-        client = paramiko.SSHClient()
-        key_file = self.netmiko_optional_args.get("alt_key_file")
-        if key_file and Path(key_file).is_file():
-            # load without remembering the file name: paramiko's AutoAddPolicy would rewrite the whole file
-            # (racing with parallel connections); _remember_key appends under a lock instead
-            client.get_host_keys().load(key_file)
-        if self.netmiko_optional_args.get("ssh_strict"):
-            client.set_missing_host_key_policy(paramiko.RejectPolicy())
-        else:
-            client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        try:
-            client.connect(self.shell_host, port=self.shell_port, username=self.shell_username,
-                           password=self.shell_password, timeout=self.timeout, look_for_keys=False,
-                           allow_agent=False)
-            if key_file:
-                _remember_key(Path(key_file), client, self.shell_host, self.shell_port)
-            stdin, stdout, _ = client.exec_command(command, timeout=self.timeout)
-            stdin.write(command + "\nexit\n")
-            stdin.channel.shutdown_write()
-            return stdout.read().decode("utf-8", "replace")
-        finally:
-            client.close()
+        whose ForceCommand starts an interactive shell runs it too). A connection that went away is opened
+        again once."""
+        for attempt in (1, 2):
+            client = self._shell_client()
+            try:
+                stdin, stdout, _ = client.exec_command(command, timeout=self.timeout)
+                stdin.write(command + "\nexit\n")
+                stdin.channel.shutdown_write()
+                return stdout.read().decode("utf-8", "replace")
+            except (paramiko.SSHException, EOFError, OSError):
+                with self._shell_lock:
+                    if self._shell_conn is client:
+                        client.close()
+                        self._shell_conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- getters ----------------------------------------------------------------------------------------------
     def get_facts(self) -> models.FactsDict:

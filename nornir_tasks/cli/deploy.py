@@ -29,7 +29,7 @@ from nornir_tasks.cli.common import (
     emit_json,
     table,
 )
-from nornir_tasks.cli.context import inventory_from, nornir_from, selection, settings_from
+from nornir_tasks.cli.context import inventory_from, nornir_from, selection, settings_from, stage_context
 
 app = typer.Typer(invoke_without_command=True, no_args_is_help=False, add_completion=False,
                   help="Push intended configs in safe waves (dry run unless --commit).")
@@ -84,8 +84,6 @@ def deploy(
 
     from nornir_tasks.deploy.stage import DeployOptions, DeployStage
     from nornir_tasks.devices import credentials
-    from nornir_tasks.paths import Paths
-    from nornir_tasks.stage import StageContext
 
     logging.getLogger("nornir").addHandler(logging.NullHandler())
     settings = settings_from(config, inventory)
@@ -98,10 +96,8 @@ def deploy(
     credentials(settings)                       # a missing variable is a usage error (exit 2) before connecting
     if lab:
         nornir_from(settings, loaded, [], lab=True)   # the lab must be up (LAB-004 otherwise)
-    cancel = threading.Event()
-    stage_ctx = StageContext(settings=settings, inventory=loaded.inventory, paths=Paths.of(settings, lab),
-                             nornir=lambda hosts: nornir_from(settings, loaded, list(hosts), lab=lab),
-                             commit=commit, lab=lab, cancel=cancel)
+    stage_ctx = stage_context(settings, loaded, lab=lab, commit=commit)
+    cancel = stage_ctx.cancel
     view = _View(format is Format.table)
     stage = DeployStage(opts, on_wave_start=view.wave_start if not confirm_each_wave else view.confirm_wave,
                         on_wave_end=view.wave_end, on_device=view.device)
@@ -139,6 +135,8 @@ class _View:
 
     def confirm_wave(self, event: Any) -> bool:
         self.wave_start(event)
+        if event.wave.index == 0:
+            return True
         if not sys.stdin.isatty():
             self.err.print("[yellow]--confirm-each-wave needs a terminal to ask on; stopping here[/yellow]")
             return False

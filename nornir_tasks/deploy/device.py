@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.deploy.plan import diff_hash
 from nornir_tasks.deploy.preview import replace_candidate
-from nornir_tasks.deploy.revert import RevertKind, revert_seconds
+from nornir_tasks.deploy.revert import RevertKind, revert_seconds, usable_revert
 from nornir_tasks.deploy.secrets import Substituted, substitute
 from nornir_tasks.deploy.verify import (
     Check,
@@ -61,6 +61,7 @@ class DeviceJob(_M):
     intended: str                     # with <secret:ENV> placeholders
     commit: bool = False
     revert: RevertKind = RevertKind.NONE
+    revert_needs: str = ""            # what the device's config must hold for ``revert`` to work (IOS: archive)
     allow_no_revert: bool = False
     revert_in: int = 120              # seconds the device waits for the confirmation
     verify_timeout: float = 60.0      # seconds verification may take before the change is taken back
@@ -265,14 +266,16 @@ def _with_driver(job: DeviceJob, run: _Run, drv: Any, sub: Substituted, result: 
         outcome: Outcome = "unchanged" if not diff else "would_change"
         run.record("done", "end", outcome=outcome, diff_hash=run.hash)
         return DeployResult(**result, outcome=outcome)
-    if job.revert is RevertKind.NONE and not job.allow_no_revert:
+    revert, lacking = usable_revert(job.revert, job.revert_needs, before)
+    if revert is RevertKind.NONE and not job.allow_no_revert:
         drv.discard_config()
-        msg = (f"{job.host}: {job.platform.value} has no way to take a change back by itself; not pushed "
-               "(--allow-no-revert pushes anyway, with the rollback file as the only way back)")
+        why = lacking or f"{job.platform.value} has no way to take a change back by itself"
+        msg = (f"{job.host}: {why}; not pushed (--allow-no-revert pushes anyway, with an explicit rollback as the "
+               "only way back)")
         run.record("done", "end", outcome="refused", diff_hash=run.hash, detail=msg)
         return DeployResult(**result, outcome="refused", step="push", code="DPL-004", error=msg)
 
-    timed = job.revert is not RevertKind.NONE
+    timed = revert is not RevertKind.NONE
     with run.step("snapshot", code="DPL-006"):
         snap_before = read_snapshot(drv, job.platform, lldp=job.lldp_peers is None or bool(job.lldp_peers))
     try:
@@ -331,41 +334,62 @@ def _with_driver(job: DeviceJob, run: _Run, drv: Any, sub: Substituted, result: 
 def _verify(job: DeviceJob, run: _Run, drv: Any, before: str, snap_before: Snapshot,
             fresh_login: Callable[[], None], sleep: Callable[[float], None], clock: Callable[[], float],
             ) -> tuple[list[Check], _Failed | None]:
-    """Poll the checks until they all pass and have held for ``verify_hold`` seconds, or time runs out."""
+    """Poll the checks until they all pass and have held for ``verify_hold`` seconds, or time runs out.
+
+    A session that breaks while polling is opened again once (the same driver, so a pending commit stays known
+    to it); whether the device can still be reached is the ``reachable`` check's verdict (a new login)."""
     started = clock()
     deadline = started + job.verify_timeout
+    interval = 1.0
     shut = shut_interfaces(job.intended)
     checks: list[Check] = []
     passing_since: float | None = None
+    reopened = False
     run.record("verify", "start", diff_hash=run.hash)
-    try:
-        while True:
+    while True:
+        try:
             after = str(drv.get_config(retrieve="running")["running"])
             checks = [config_check(job.platform, job.intended, before, after)]
             snap = read_snapshot(drv, job.platform, lldp=job.lldp_peers is None or bool(job.lldp_peers))
             checks += compare_snapshots(snap_before, snap, shut_by_change=shut, lldp_peers=job.lldp_peers)
-            now = clock()
-            if all(c.ok for c in checks):
-                passing_since = passing_since if passing_since is not None else now
-                if now - passing_since >= job.verify_hold and now - started >= job.verify_hold:
-                    try:
-                        fresh_login()
-                        checks.append(Check(name="reachable", ok=True, detail="a new login succeeded"))
-                    except Exception as exc:  # noqa: BLE001 - the device is not reachable any more: that is the verdict
-                        checks.append(Check(name="reachable", ok=False, detail=run.mask(f"new login failed: {exc}")))
-                    if checks[-1].ok:
-                        run.record("verify", "end", outcome="ok", diff_hash=run.hash,
-                                   detail="; ".join(c.detail for c in checks))
-                        return checks, None
-            else:
-                passing_since = None
-            if now >= deadline:
+        except Exception as exc:  # noqa: BLE001 - a broken session: open it again once, else the device is lost
+            text = str(exc).strip().splitlines()
+            lost = Check(name="reachable", ok=False,
+                         detail=run.mask(f"lost the device: {type(exc).__name__}: {text[0] if text else ''}"))
+            if reopened:
+                checks.append(lost)
                 break
-            sleep(1.0)
-    except Exception as exc:  # noqa: BLE001 - losing the device during verification is a failed verification
-        text = str(exc).strip().splitlines()
-        checks.append(Check(name="reachable", ok=False,
-                            detail=run.mask(f"lost the device: {type(exc).__name__}: {text[0] if text else ''}")))
+            reopened = True
+            try:
+                drv.open()
+                logger.warning("%s: the session broke during verification (%s); opened it again", job.host,
+                               lost.detail)
+                continue
+            except Exception:  # noqa: BLE001 - cannot log in again: that is the verdict
+                checks.append(lost)
+                break
+        now = clock()
+        if all(c.ok for c in checks):
+            passing_since = passing_since if passing_since is not None else now
+            if now - passing_since >= job.verify_hold and now - started >= job.verify_hold:
+                try:
+                    fresh_login()
+                    checks.append(Check(name="reachable", ok=True, detail="a new login succeeded"))
+                except Exception as exc:  # noqa: BLE001 - the device is not reachable any more: that is the verdict
+                    checks.append(Check(name="reachable", ok=False, detail=run.mask(f"new login failed: {exc}")))
+                if checks[-1].ok:
+                    run.record("verify", "end", outcome="ok", diff_hash=run.hash,
+                               detail="; ".join(c.detail for c in checks))
+                    return checks, None
+                break
+        else:
+            passing_since = None
+        if now >= deadline:
+            break
+        if passing_since is not None:   # passing: look again once the hold is over (a fault in between shows then)
+            sleep(max(0.0, min(job.verify_hold - (now - passing_since), deadline - now)))
+        else:
+            sleep(interval)
     bad = [c for c in checks if not c.ok]
     msg = run.mask(f"{job.host}: verification failed: " + "; ".join(f"{c.name}: {c.detail}" for c in bad))
     run.record("verify", "end", outcome="failed", diff_hash=run.hash, detail=msg)

@@ -165,6 +165,9 @@ class Journal:
         self._conn = sqlite3.connect(self.state_dir / DB_NAME, timeout=30, check_same_thread=False,
                                      isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout=30000")
+        # WAL + NORMAL: a committed step survives the process being killed (it is in the WAL file); only a power
+        # cut can lose the last few. FULL would fsync every step and serialise a wave's devices behind the disk.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
         with self._lock:

@@ -57,3 +57,21 @@ def revert_seconds(platform: Platform | str, wanted: int) -> int:
     if plat in MIN_REVERT_SECONDS:
         seconds = -(-seconds // 60) * 60
     return seconds
+
+
+def usable_revert(kind: RevertKind, needs: str, running: str) -> tuple[RevertKind, str]:
+    """The revert mechanism a device really has: the platform's, unless the device lacks what it needs
+    (``revert_needs`` in the registry, e.g. IOS ``archive``: checked in the pre-change running config).
+
+    Examples:
+        >>> usable_revert(RevertKind.NATIVE_COMMIT_CONFIRM, "archive", "hostname r1\\narchive\\n path flash:a\\n")[0].value
+        'native_commit_confirm'
+        >>> k, why = usable_revert(RevertKind.NATIVE_COMMIT_CONFIRM, "archive", "hostname r1\\n")
+        >>> k.value, why
+        ('none', "the device's config has no 'archive' section, which its revert mechanism needs")
+    """
+    if not needs or kind is RevertKind.NONE:
+        return kind, ""
+    if any(line.startswith(needs) for line in running.splitlines()):
+        return kind, ""
+    return RevertKind.NONE, f"the device's config has no {needs!r} section, which its revert mechanism needs"

@@ -30,6 +30,7 @@ from nornir_tasks.deploy.verify import lldp_peers
 from nornir_tasks.errors import DeployError
 from nornir_tasks.fileio import write_if_changed
 from nornir_tasks.platforms import LAB_PLATFORM
+from nornir_tasks.platforms import get as get_platform
 from nornir_tasks.stage import HostOutcome, HostStatus, StageContext, StageReport
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class DeployStage:
     name: ClassVar[str] = "deploy"
 
     def __init__(self, options: DeployOptions | None = None, *, wave_runner: WaveRunner | None = None,
-                 on_wave_start: Callable[[WaveEvent], bool] | None = None,
+                 on_wave_start: Callable[[WaveEvent], bool] | None = None,   # False: stop (--confirm-each-wave)
                  on_wave_end: Callable[[WaveEvent], None] | None = None,
                  on_device: Callable[[DeployResult], None] | None = None) -> None:
         self.options = options or DeployOptions()
@@ -195,7 +196,8 @@ class DeployStage:
                 continue
             self._jobs[host] = DeviceJob(
                 host=host, platform=platform, intended=intended[host], commit=ctx.commit,
-                revert=revert_kind(platform), allow_no_revert=opts.allow_no_revert, revert_in=opts.revert_in,
+                revert=revert_kind(platform), revert_needs=get_platform(platform).revert_needs_line,
+                allow_no_revert=opts.allow_no_revert, revert_in=opts.revert_in,
                 verify_timeout=opts.verify_timeout, verify_hold=opts.verify_hold,
                 lldp_peers=tuple(lldp_peers(ctx.inventory, host)))
         return [h for h in todo if h in self._jobs]
@@ -210,11 +212,10 @@ class DeployStage:
             if ctx.cancel.is_set():
                 messages.append("stopped by the operator (Ctrl-C): no new device was started")
                 return "interrupted"
-            if opts.confirm_each_wave and i > 0 and self.on_wave_start is not None and not self.on_wave_start(event):
+            go = self.on_wave_start(event) if self.on_wave_start is not None else True
+            if opts.confirm_each_wave and i > 0 and not go:
                 messages.append(f"stopped before wave {wave.index + 1}: the operator did not confirm it")
                 return "stopped"
-            if self.on_wave_start is not None and not opts.confirm_each_wave:
-                self.on_wave_start(event)
             jobs = {h: self._jobs[h] for h in wave.hosts}
             done = self.wave_runner(ctx, wave.hosts, jobs, env)
             results.update(done)

@@ -187,6 +187,9 @@ class PlatformSpec(_Frozen):
     revert: Revert
     #: what the device must have configured for ``revert`` to work (IOS: ``archive``); empty when nothing
     revert_needs: str = ""
+    #: the start of a top-level config line the device must have for ``revert`` to work (IOS: ``archive``),
+    #: checked by deploy in the pre-change config; empty when nothing can be checked in the config
+    revert_needs_line: str = ""
     #: the lab keeps this platform's interface names (FRR: Linux names); others become e<index>
     lab_native_names: bool = False
     #: the device stops printing a section whose last line was removed (FRR); others keep the empty section

@@ -25,6 +25,9 @@ from nornir_tasks.tasks.connect import open_device
 
 logger = logging.getLogger(__name__)
 
+#: Most devices of one wave changed at the same time (a bigger wave runs in batches of this many).
+MAX_WAVE_WORKERS = 100
+
 
 def _fresh_login(task: Task, known: KnownHosts, timeout: float) -> None:
     """Open a new SSH session to the host (its CLI prompt must come up), then close it."""
@@ -91,7 +94,11 @@ def run_wave(nr: Any, jobs: Mapping[str, DeviceJob], *, journal: Journal, run_id
              timeout: float, backup_dir: Path, known_secrets: SecretValues, cancel: threading.Event,
              on_done: Callable[[DeployResult], None] | None = None) -> dict[str, DeployResult]:
     """Run :func:`deploy_host` on every host of ``nr`` (one wave, in parallel); one result per host."""
+    from nornir.plugins.runners import ThreadedRunner
+
     nr.data.reset_failed_hosts()
+    # a wave's devices change together: one worker each (they spend most of their time waiting on verification)
+    nr = nr.with_runner(ThreadedRunner(num_workers=max(1, min(len(jobs), MAX_WAVE_WORKERS))))
     agg = nr.run(task=deploy_host, jobs=jobs, journal=journal, run_id=run_id, known=known, timeout=timeout,
                  backup_dir=backup_dir, known_secrets=known_secrets, cancel=cancel, on_done=on_done,
                  raise_on_error=False)

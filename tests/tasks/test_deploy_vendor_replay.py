@@ -247,3 +247,14 @@ def test_platform_without_revert_is_refused_unless_allowed(kind: RevertKind, pus
                         save_backup=lambda t: "m", env={}, sanitize=lambda t: t, sleep=lambda s: None)
     assert res.outcome == "refused" and res.code == "DPL-004"
     assert ("ip route 10.250.0.0/24 Null0" in replay.running) is pushed
+
+
+def test_device_lacking_what_its_revert_needs_is_refused() -> None:
+    """IOS-style: the platform can revert, but only with a config section this device does not have."""
+    replay = EosReplay(RUNNING)
+    drv = _driver(replay)
+    job = _job(INTENDED).model_copy(update={"revert_needs": "archive"})
+    res = deploy_device(job, connect=lambda: drv, fresh_login=lambda: None, record=lambda *a, **k: None,
+                        save_backup=lambda t: "m", env={}, sanitize=lambda t: t, sleep=lambda s: None)
+    assert res.outcome == "refused" and res.code == "DPL-004" and "'archive'" in (res.error or "")
+    assert not any("commit" in c for c in replay.commands) and replay.running == RUNNING

@@ -143,3 +143,18 @@ def test_dry_run_takes_no_lock(tmp_path: Path, inv: Any) -> None:
         other.acquire("holder", HOSTS)
         report = DeployStage(DeployOptions(), wave_runner=FakeRunner({h: "would_change" for h in HOSTS})).run(ctx, HOSTS)
     assert report.summary()["changed"] == len(HOSTS) and report.exit_code == 0
+
+
+def test_confirm_each_wave_stops_when_the_operator_says_no(tmp_path: Path, inv: Any) -> None:
+    asked: list[int] = []
+
+    def gate(event: Any) -> bool:
+        asked.append(event.wave.index)
+        return event.wave.index < 1          # yes to the first wave, no to the second
+
+    runner = FakeRunner({})
+    report = DeployStage(DeployOptions(wave_size="2", confirm_each_wave=True), wave_runner=runner,
+                         on_wave_start=gate).run(_ctx(tmp_path, inv), HOSTS)
+    assert asked == [0, 1] and len(runner.calls) == 1
+    assert report.summary()["not_attempted"] == len(HOSTS) - 2
+    assert any("did not confirm" in m for m in report.messages)

@@ -14,4 +14,5 @@ SPEC = PlatformSpec(
     config_style="indented", capabilities=frozenset(Capability),
     # 'configure terminal revert timer N' / 'configure replace … revert trigger timer N' need 'archive'
     revert=Revert.NATIVE_COMMIT_CONFIRM, revert_needs="archive (path and write-memory) configured",
+    revert_needs_line="archive",
     features=FEATURES, rules=RULES)
