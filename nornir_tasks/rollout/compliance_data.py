@@ -9,8 +9,8 @@ and the ``compliant_with_baseline`` metric reports "no data" rather than 0%.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
