@@ -130,6 +130,8 @@ CATALOG: dict[str, str] = {
     "DPL-008": "unknown deploy run",
     "DPL-009": "bad wave or failure amount",
     "DPL-010": "run stopped before this device",
+    "PLY-001": "playbook file invalid (unknown key, stage or option, bad condition)",
+    "PLY-002": "playbook run cannot be resumed (unknown run, changed file, different --lab/--commit)",
     # NetBox
     "NBX-001": "NetBox API token missing or refused",
     "NBX-002": "NetBox unreachable or not a NetBox",

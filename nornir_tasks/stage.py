@@ -185,6 +185,7 @@ STAGES: Mapping[str, str] = MappingProxyType({
     "compliance.import": "nornir_tasks.compliance.stage:ComplianceImportStage",
     "rollout.status": "nornir_tasks.rollout.stage:RolloutStatusStage",
     "rollout.report": "nornir_tasks.rollout.stage:RolloutReportStage",
+    "deploy": "nornir_tasks.deploy.stage:DeployStage",
 })
 
 
@@ -227,6 +228,9 @@ def make_stage(name: str, options: Mapping[str, Any] | None = None) -> Any:
 
     cls = stage_class(name)
     try:
+        factory = getattr(cls, "from_options", None)     # stages whose options are a model of their own
+        if callable(factory):
+            return factory(dict(options or {}))
         return cls(**dict(options or {}))
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -24,6 +24,7 @@ STAGES = [
     ("deploy", "deploy", "Push intended configs in safe waves: dry run unless --commit; verify, revert, journal."),
     ("rollout", "rollout", "Track the upgrade plans against their targets."),
     ("netbox", "netbox", "NetBox as the source of truth: init, push, pull."),
+    ("play", "play", "Run a playbook: govnet's stages composed into a repeatable procedure (playbooks/*.yaml)."),
 ]
 
 

@@ -105,6 +105,13 @@ class DeployStage:
         self.on_wave_end = on_wave_end
         self.on_device = on_device
 
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> DeployStage:
+        """The stage for a playbook step's ``with:`` (the options of ``govnet deploy``, by the same names)."""
+        opts = DeployOptions.model_validate(dict(options))
+        opts.amounts()                              # a bad N|P% is refused before anything runs
+        return cls(opts)
+
     # ---------------------------------------------------------------------------------------------------
     def run(self, ctx: StageContext, selection: Sequence[str]) -> StageReport[DeployResult]:
         paths = ctx.paths
