@@ -37,6 +37,7 @@ CATALOG: dict[str, str] = {
     "INV-005": "file is not UTF-8",
     "INV-006": "file too large",
     "INV-007": "top level of the file has the wrong shape",
+    "INV-008": "not a regular file (device, FIFO or socket)",
     # inventory: schema
     "INV-010": "unknown key",
     "INV-011": "missing required field",

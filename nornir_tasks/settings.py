@@ -50,9 +50,9 @@ class Settings(BaseModel):
     state_dir: Path = Path(".state")
     lab_dir: Path = Path(".lab")
     credentials: Credentials = Credentials()
-    backup_max_age_days: Annotated[int, Field(ge=1)] = 30
+    backup_max_age_days: Annotated[int, Field(ge=1, le=36_500)] = 30
     num_workers: Annotated[int, Field(ge=1, le=200)] = 20
-    connect_timeout: Annotated[float, Field(gt=0)] = 10.0
+    connect_timeout: Annotated[float, Field(gt=0, le=3600)] = 10.0
     baseline_dir: Path = Path("inventory/baselines")
     plans_dir: Path = Path("inventory/plans")
     netbox: NetBoxSettings = NetBoxSettings()
@@ -88,10 +88,16 @@ def load_settings(config_file: str | Path = "config.yaml", inventory_dir: str | 
     elif inventory_dir is None or str(config_file) != "config.yaml":
         raise ConfigError(f"configuration file {path} not found", code="CFG-001",
                           hint="run govnet from the project folder, or pass --config FILE")
+    for key in ("user_defined", "inventory"):
+        if not isinstance(raw.get(key) or {}, dict):
+            raise ConfigError(f"{path}: '{key}' must be a mapping, not {type(raw[key]).__name__}", code="CFG-002",
+                              hint="see config.yaml in the project for the shape")
     user = (raw.get("user_defined") or {}).get("govnet") or {}
     if not isinstance(user, dict):
         raise ConfigError(f"{path}: user_defined.govnet must be a mapping", code="CFG-002")
     options = ((raw.get("inventory") or {}).get("options") or {})
+    if not isinstance(options, dict):
+        raise ConfigError(f"{path}: inventory.options must be a mapping", code="CFG-002")
     if "inventory_dir" in options and "inventory_dir" not in user:
         user = {**user, "inventory_dir": options["inventory_dir"]}
     if inventory_dir is not None:

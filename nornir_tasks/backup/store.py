@@ -112,10 +112,15 @@ class BackupStore:
         return self.root / f"{host}.cfg"
 
     def read(self, host: str) -> str | None:
+        path = self.path(host)
         try:
-            return self.path(host).read_text(encoding="utf-8")
+            return path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError as exc:
+            raise BackupError(f"{path}: byte {exc.start} is not UTF-8 (govnet writes backups as UTF-8)",
+                              code="BKP-002", hint=f"restore it from git (git -C {self.root} checkout "
+                                                   f"{path.name}) or run 'govnet backup' for {host} again") from exc
 
     def index(self) -> dict[str, IndexEntry]:
         path = self.root / INDEX

@@ -62,6 +62,14 @@ def main() -> None:
         if len(exc.findings) > 50:
             sys.stderr.write(f"  ... and {len(exc.findings) - 50} more (run 'govnet inventory validate')\n")
         sys.exit(2)
+    except OSError as exc:
+        # the file system refused: a full disk, a read-only folder, a path that is a file — a sentence, not a trace
+        if debug:
+            raise
+        err = GovnetError(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", code="CFG-006",
+                          hint="free space, or check that the paths in config.yaml and --out are writable folders")
+        sys.stderr.write(err.sentence() + "\n")
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Sequence
@@ -16,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from nornir_tasks.errors import Finding, Severity
+from nornir_tasks.errors import Finding, GovnetError, Severity
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -35,6 +36,36 @@ LabOpt = Annotated[bool, typer.Option("--lab", help="Talk to the lab routers ins
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Really change devices; without it this is a dry run.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Write into a non-empty --out folder that is not this "
                                         "command's own output (never the inventory or state folder).")]
+
+
+#: The dates ``--as-of`` accepts: the network's lifetime, with room on both sides (date arithmetic on
+#: 0001-01-01 or 9999-12-31 would overflow).
+AS_OF_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def parse_as_of(text: str | None) -> date:
+    """``--as-of YYYY-MM-DD`` (default today), within :data:`AS_OF_RANGE`; a CFG-003 sentence otherwise.
+
+    Examples:
+        >>> parse_as_of("2025-11-25")
+        datetime.date(2025, 11, 25)
+        >>> parse_as_of("0001-01-01")
+        Traceback (most recent call last):
+        ...
+        nornir_tasks.errors.GovnetError: --as-of '0001-01-01' is outside 2000-01-01 … 2100-12-31
+    """
+    if text is None:
+        return date.today()
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise GovnetError(f"--as-of {text!r} is not a date", code="CFG-003",
+                          hint="write it as YYYY-MM-DD, e.g. --as-of 2025-12-31") from exc
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise GovnetError(f"--as-of {text!r} is outside {low.isoformat()} … {high.isoformat()}", code="CFG-003",
+                          hint="give a date in the network's lifetime")
+    return day
 
 
 def console(stderr: bool = False) -> Console:

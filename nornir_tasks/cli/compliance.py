@@ -27,6 +27,7 @@ from nornir_tasks.cli.common import (
     LabOpt,
     console,
     emit_json,
+    parse_as_of,
     table,
 )
 from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
@@ -54,12 +55,7 @@ NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not store the r
 
 
 def _today(as_of: str | None) -> date:
-    if not as_of:
-        return date.today()
-    try:
-        return date.fromisoformat(as_of)
-    except ValueError as exc:
-        raise GovnetError(f"--as-of {as_of!r} is not a date", code="CFG-003", hint="write it as YYYY-MM-DD") from exc
+    return parse_as_of(as_of or None)
 
 
 def _show(report: ComplianceReport, fmt: Format) -> None:
@@ -140,7 +136,7 @@ def history(
     config: ConfigOpt = Path("config.yaml"),
     inventory: InventoryOpt = None,
     format: FormatOpt = Format.table,
-    limit: Annotated[int, typer.Option("--limit", help="How many runs.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs.", min=1, max=100_000)] = 20,
     lab: LabOpt = False,
 ) -> None:
     """The stored compliance runs (oldest first) with their counts per state."""

@@ -19,6 +19,7 @@ from nornir_tasks.cli.common import (
     InventoryOpt,
     console,
     emit_json,
+    parse_as_of,
     print_findings,
     summary_of,
     table,
@@ -43,7 +44,7 @@ def validate(
     from nornir_tasks.inventory.stage import ValidateStage
 
     settings = settings_from(config, inventory)
-    today = date.fromisoformat(as_of) if as_of else None
+    today = parse_as_of(as_of) if as_of else None
     result = load_inventory(settings.resolve(settings.inventory_dir), today=today)
     if filter:
         parse_filters(filter)

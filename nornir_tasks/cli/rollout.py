@@ -14,7 +14,17 @@ from typing import Annotated
 
 import typer
 
-from nornir_tasks.cli.common import ConfigOpt, ForceOpt, Format, FormatOpt, InventoryOpt, console, emit_json, table
+from nornir_tasks.cli.common import (
+    ConfigOpt,
+    ForceOpt,
+    Format,
+    FormatOpt,
+    InventoryOpt,
+    console,
+    emit_json,
+    parse_as_of,
+    table,
+)
 from nornir_tasks.cli.context import inventory_from, settings_from, stage_context
 from nornir_tasks.errors import GovnetError
 from nornir_tasks.rollout.i18n import fmt_pct, fmt_value, label, status_label
@@ -43,13 +53,7 @@ HistoryOpt = Annotated[bool, typer.Option("--history/--no-history", help="Add tr
 
 
 def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise GovnetError(f"--as-of {text!r} is not a date", code="CFG-003",
-                          hint="write it as YYYY-MM-DD, e.g. --as-of 2025-12-31") from exc
+    return parse_as_of(text)
 
 
 def _load(config: Path, inventory: Path | None, plans_dir: Path | None) -> tuple[Settings, PlanSet]:

@@ -171,7 +171,7 @@ class BaselineFile(_M):
     version: Annotated[str, Field(min_length=1)]
     title: Text = ""
     effective: date
-    grace_days: Annotated[int, Field(ge=0)] = 90
+    grace_days: Annotated[int, Field(ge=0, le=3650)] = 90
     extends: str | None = None
     remove: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -182,7 +182,7 @@ class OverlayFile(_M):
     version: str = "1"
     title: str = ""
     effective: date
-    grace_days: Annotated[int, Field(ge=0)] = 90
+    grace_days: Annotated[int, Field(ge=0, le=3650)] = 90
     rules: tuple[Rule, ...] = ()
 
 

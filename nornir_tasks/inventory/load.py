@@ -46,6 +46,9 @@ from nornir_tasks.model import (
 
 logger = logging.getLogger(__name__)
 
+#: Entries one inventory file may hold (the national inventory has about 10,000 devices and 3,400 sites); a larger
+#: file is refused before validation builds a model of every entry.
+MAX_ENTRIES = 200_000
 FILES: dict[str, bool] = {
     "hosts.yaml": True,
     "groups.yaml": False,
@@ -212,7 +215,10 @@ def _describe(err: Mapping[str, Any]) -> str:
         return "unknown key"
     if etype == "missing":
         return "required field is missing"
-    shown = repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        shown = f"a number of about {int(value.bit_length() * 0.30103)} digits"   # repr() of 5000 digits raises
+    else:
+        shown = repr(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."
     if isinstance(value, (dict, list)):
@@ -249,6 +255,13 @@ def _report(ctx: _Ctx, exc: ValidationError, file: str, prefix: PathKey, remap: 
 
 def _mapping(ctx: _Ctx, data: Any, file: str, what: str) -> dict[str, Any]:
     if isinstance(data, dict):
+        if any(k is None or isinstance(k, bool) for k in data):
+            # YAML reads '~:' or 'null:' as a null key, 'yes:' as true: never a host or site named None or True
+            for key in [k for k in data if k is None or isinstance(k, bool)]:
+                ctx.add("INV-016", f"an entry of {what} is named {key!r} (YAML reads '~', 'null', 'yes', 'no' "
+                        "as values, not names)", "quote the name or give the entry a real name", file=file,
+                        line=1)
+            data = {k: v for k, v in data.items() if k is not None and not isinstance(k, bool)}
         return data
     ctx.add("INV-007", f"the top level must be a mapping of {what}, but it is a {type(data).__name__}",
             f"write one '<id>:' entry per {what.rstrip('s')} at the top level", file=file, line=1)
@@ -260,11 +273,18 @@ def _read(ctx: _Ctx, name: str) -> Any:
     if not FILES[name] and not path.exists():
         return None
     try:
-        return read_yaml(path, label=name)
+        data = read_yaml(path, label=name)
     except ReadFailed as exc:
         ctx.findings.append(exc.finding)
         ctx.failed_files.add(name)
         return None
+    if isinstance(data, (dict, list)) and len(data) > MAX_ENTRIES:
+        ctx.add("INV-006", f"{len(data):,} entries, over the limit of {MAX_ENTRIES:,} per file",
+                "the national network has about 10,000 devices: check that this is really an inventory file",
+                file=name, line=1)
+        ctx.failed_files.add(name)
+        return None
+    return data
 
 
 def _remember_raw(ctx: _Ctx, body: dict[str, Any]) -> None:

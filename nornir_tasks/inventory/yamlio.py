@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ def read_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_BYTE
     """
     name = label or str(path)
     try:
-        size = os.path.getsize(path)
+        st = os.stat(path)
+        size = st.st_size
     except FileNotFoundError as exc:
         raise ReadFailed(Finding(code="INV-001", severity=Severity.ERROR, file=name,
                                  message="file not found",
@@ -60,12 +62,18 @@ def read_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_BYTE
         raise ReadFailed(Finding(code="INV-001", severity=Severity.ERROR, file=name,
                                  message=f"cannot read the file ({exc.strerror})",
                                  hint="check the path and its permissions")) from exc
+    if not stat.S_ISREG(st.st_mode):
+        # /dev/zero, a FIFO or a socket (perhaps behind a symbolic link) would be read forever
+        raise ReadFailed(Finding(code="INV-008", severity=Severity.ERROR, file=name,
+                                 message="not a regular file (a device, FIFO or socket)",
+                                 hint="point it at a plain YAML file"))
     if size > max_bytes:
         raise ReadFailed(Finding(code="INV-006", severity=Severity.ERROR, file=name,
                                  message=f"file is {size / 1048576:.1f} MB, over the {max_bytes // 1048576} MB limit",
                                  hint="split the file or check that it is really an inventory file"))
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)        # the file may have grown since stat: never read past the limit
     except OSError as exc:
         raise ReadFailed(Finding(code="INV-001", severity=Severity.ERROR, file=name,
                                  message=f"cannot read the file ({exc.strerror})",
@@ -77,6 +85,10 @@ def read_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_BYTE
         raise ReadFailed(Finding(code="INV-005", severity=Severity.ERROR, file=name, line=line,
                                  message=f"byte 0x{raw[exc.start]:02x} at line {line} is not UTF-8",
                                  hint="save the file as UTF-8 (for example: iconv -f WINDOWS-1258 -t UTF-8)")) from exc
+    if len(raw) > max_bytes:
+        raise ReadFailed(Finding(code="INV-006", severity=Severity.ERROR, file=name,
+                                 message=f"file is over the {max_bytes // 1048576} MB limit",
+                                 hint="split the file or check that it is really an inventory file"))
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip() or _only_comments(text):

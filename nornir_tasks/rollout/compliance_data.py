@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
+from nornir_tasks.errors import GovnetError
 from nornir_tasks.store import DB_NAME
 
 
@@ -90,8 +91,16 @@ def latest_compliance(state_dir: str | Path, as_of: date | None = None) -> Compl
     path = Path(state_dir) / DB_NAME
     if not path.exists():
         return None
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise GovnetError(f"cannot open the store {path}: {exc}", code="RLT-004",
+                          hint="check the state folder") from exc
     try:
         return read_latest(conn, as_of)
+    except sqlite3.DatabaseError as exc:
+        raise GovnetError(f"the store {path} is not a readable SQLite database ({exc})", code="RLT-004",
+                          hint=f"move {path} aside (a new store is created on the next run) or restore it "
+                               "from a copy") from exc
     finally:
         conn.close()

@@ -93,7 +93,7 @@ class Threshold(_Frozen):
     """``share`` (percent of the sites in scope, 0 < share ≤ 100) or ``count`` (number of sites)."""
 
     share: float | None = None
-    count: Annotated[int, Field(ge=1)] | None = None
+    count: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
 
     @field_validator("share")
     @classmethod
@@ -122,7 +122,7 @@ class Milestone(_Frozen):
 
     date: dt.date
     share: float | None = None
-    count: Annotated[int, Field(ge=0)] | None = None
+    count: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
 
     @field_validator("share")
     @classmethod
