@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from nornir_tasks.model import Platform
-from nornir_tasks.platforms.masking import as_stored, engine_for, mask_text
+from nornir_tasks.platforms.masking import engine_for, mask_text
 
 MASK = "<secret>"
 
@@ -43,5 +43,4 @@ def mask_secrets(platform: Platform | str, text: str, known: Iterable[str] = ())
         'username x role network-admin secret sha512 <secret>\\n'
     """
     text = _TOKENS.sub(MASK, text)
-    engine = engine_for(Platform(platform).value)
-    return as_stored(engine, mask_text(engine, text, MASK, known)[0])
+    return mask_text(engine_for(Platform(platform).value), text, MASK, known, stored=True)[0]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -121,7 +121,7 @@ class Engine:
     """The compiled forms of one platform (build with :func:`compile_rules`)."""
 
     first: dict[str, tuple[_Form, ...]]      # first keyword word → the forms it may start
-    hint: re.Pattern[str]                    # finds the lines worth looking at
+    hint: re.Pattern[str]                    # finds the lines worth looking at (a superset: plain substrings)
     strip: re.Pattern[str] | None
     terminator: str
     stored: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -156,19 +156,22 @@ def compile_rules(rules: SecretRules, platform: str) -> Engine:
                          re.compile(f.context) if f.context else None)
         for word in head.split("|"):
             first.setdefault(word, []).append(compiled)
-    words = sorted(first, key=len, reverse=True)
-    hint = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(w) for w in words) + r")(?=[\s;]|$)", re.MULTILINE)
+    cover: list[str] = []                  # the shortest first words that every first word contains
+    for word in sorted(first, key=len):
+        if not any(c in word for c in cover):
+            cover.append(word)
+    hint = re.compile("|".join(re.escape(w) for w in cover))
     strip = re.compile("|".join(f"(?:{s})" for s in rules.strip)) if rules.strip else None
     return Engine(first={k: tuple(v) for k, v in first.items()}, hint=hint, strip=strip, terminator=rules.terminator,
-                  stored=tuple((re.compile(p, re.MULTILINE), r) for p, r in rules.stored))
+                  stored=tuple((re.compile(p), r) for p, r in rules.stored))
 
 
 def as_stored(engine: Engine, masked: str) -> str:
-    """Rewrite masked lines into the form the device stores them (see :class:`SecretRules`).
+    """Rewrite one masked line into the form the device stores it (see :class:`SecretRules`).
 
     Examples:
-        >>> as_stored(engine_for("arista_eos"), "tacacs-server host 10.0.0.1 key 0 <secret>\\n")
-        'tacacs-server host 10.0.0.1 key 7 <secret>\\n'
+        >>> as_stored(engine_for("arista_eos"), "tacacs-server host 10.0.0.1 key 0 <secret>")
+        'tacacs-server host 10.0.0.1 key 7 <secret>'
     """
     for pattern, replacement in engine.stored:
         masked = pattern.sub(replacement, masked)
@@ -250,11 +253,17 @@ def mask_line(engine: Engine, line: str, mark: str, context: str | None = None) 
     """
     if engine.strip is not None:
         line = engine.strip.sub("", line).rstrip()
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-    tokens = [line[a:b] for a, b in spans]
+    if '"' in line:
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+        tokens = [line[a:b] for a, b in spans]
+    else:
+        tokens = line.split()
+        spans = []
     hits = _targets(engine, tokens, line, line if context is None else context)
     if not hits:
         return line, 0
+    if not spans:
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
     count = 0
     out: list[str] = []
     last = 0
@@ -273,11 +282,13 @@ def mask_line(engine: Engine, line: str, mark: str, context: str | None = None) 
     return "".join(out), count
 
 
-def mask_text(engine: Engine, text: str, mark: str, known: Iterable[str] = ()) -> tuple[str, int]:
+def mask_text(engine: Engine, text: str, mark: str, known: Iterable[str] = (), *,
+              stored: bool = False) -> tuple[str, int]:
     """Mask every secret of a whole configuration (lines without a keyword are copied as they are).
 
     ``known`` are values known to be secret (the login password, environment values): replaced wherever they
-    appear, the longest first (so a secret that contains another is not left half replaced).
+    appear, the longest first (so a secret that contains another is not left half replaced). ``stored``
+    rewrites each masked line into the form the device stores it (:func:`as_stored`; for comparing).
 
     Examples:
         >>> from nornir_tasks.platforms.juniper_junos.secrets import RULES
@@ -288,6 +299,7 @@ def mask_text(engine: Engine, text: str, mark: str, known: Iterable[str] = ()) -
     count = 0
     parts: list[str] = []
     pos = 0
+    first = engine.first.keys()
     for m in engine.hint.finditer(text):
         if m.start() < pos:
             continue
@@ -295,8 +307,17 @@ def mask_text(engine: Engine, text: str, mark: str, known: Iterable[str] = ()) -
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
         raw = text[start:end]
+        words = raw.split()
+        if engine.terminator:
+            words = [w.rstrip(engine.terminator) for w in words]
+        if first.isdisjoint(words):
+            parts.append(text[pos:end])
+            pos = end
+            continue
         cr = raw.endswith("\r")
         line, n = mask_line(engine, raw[:-1] if cr else raw, mark, _context(text, start, raw))
+        if stored and engine.stored and mark in line:
+            line = as_stored(engine, line)
         count += n
         parts.append(text[pos:start])
         parts.append(line + ("\r" if cr else ""))

@@ -27,7 +27,7 @@ def _set(path: Path, where: list, value: object) -> None:
 
 CASES = {
     "host connection_options password": ("hosts.yaml", [HOST, "connection_options", "netmiko", "password"],
-                                         f"hosts.yaml", f"{HOST}.connection_options.netmiko.password"),
+                                         "hosts.yaml", f"{HOST}.connection_options.netmiko.password"),
     "host connection_options extras secret": ("hosts.yaml", [HOST, "connection_options", "netmiko", "extras", "secret"],
                                               "hosts.yaml", f"{HOST}.connection_options.netmiko.extras.secret"),
     "host napalm optional_args secret": ("hosts.yaml", [HOST, "connection_options", "napalm", "extras", "optional_args",
