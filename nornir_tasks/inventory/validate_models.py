@@ -27,8 +27,6 @@ class FindingSink(Protocol):
     def add(self, code: str, message: str, hint: str, entity: tuple[str, str] | None, *path: Any,
             host: str | None = None, severity: Severity = Severity.ERROR) -> None: ...
 
-_HINT_PORTS = 12   # port names shown in a hint before "…"
-
 
 def check_models(inv: Inventory, ctx: FindingSink) -> None:
     """Add INV-050/051/052 findings for every device of the inventory."""
@@ -75,13 +73,10 @@ def _ports_hint(model: DeviceModel) -> str:
     """
     if model.modular:
         return f"{model.name} is modular: use a port of an installed line card"
-    ports = [p for p in model.all_ports() if p != model.mgmt_port]
-    shown = ", ".join(ports) if len(ports) <= _HINT_PORTS else f"{ports[0]} … {ports[-1]}"
-    if len(ports) > _HINT_PORTS or len({p.rstrip('0123456789') for p in ports}) == 1 and len(ports) > 4:
-        groups: dict[str, list[str]] = {}
-        for p in ports:
-            groups.setdefault(p.rstrip("0123456789"), []).append(p)
-        shown = ", ".join(g[0] if len(g) == 1 else f"{g[0]} … {g[-1]}" for g in groups.values())
+    groups: dict[str, list[str]] = {}
+    for p in (p for p in model.all_ports() if p != model.mgmt_port):
+        groups.setdefault(p.rstrip("0123456789"), []).append(p)   # same port type and slot: one range
+    shown = ", ".join(g[0] if len(g) == 1 else f"{g[0]} … {g[-1]}" for g in groups.values())
     mgmt = f"management port {model.mgmt_port}" if model.mgmt_port else \
         f"no dedicated management port: manage it in-band (e.g. {model.inband_mgmt})"
     out = f"valid ports of {model.name}: {shown}; {mgmt}"
