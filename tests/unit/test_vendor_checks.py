@@ -253,3 +253,13 @@ def test_a_generated_province_follows_every_platform_rule(tmp_path: Path) -> Non
         models.add(dev.model)
         assert violations(dev.platform.value, renderer.render(inv, dev.name), hw) == [], dev.name
     assert {"SRX300", "AR651", "USG6525E", "DCS-7010TX-48"} <= models
+
+
+@pytest.mark.parametrize(("version", "auth"), [("15.9(3)M7", "sha"), ("16.12.4", "sha"), ("17.3.1", "sha-2 256")])
+def test_snmp_sha2_starts_at_the_declared_release(inv_copy: Path, version: str, auth: str) -> None:
+    from nornir_tasks.platforms.cisco_ios.checks import SNMP_SHA2_FROM_MAJOR
+
+    assert (int(version.split(".")[0]) >= SNMP_SHA2_FROM_MAJOR) == (auth != "sha")
+    edit_yaml(inv_copy / "hosts.yaml", lambda d: d["lcu-tu-ce01"]["data"].update(os_version=version))
+    text = Renderer(TEMPLATES).render(load_inventory(inv_copy).inventory, "lcu-tu-ce01")
+    assert f" v3 auth {auth} <secret:GOVNET_SNMP_AUTH>" in text
