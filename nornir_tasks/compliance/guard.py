@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from nornir_tasks.model import Platform
+from nornir_tasks.platforms import get
 from nornir_tasks.platforms.spec import PlatformSpec
 
 MASK = "<secret>"
@@ -131,6 +134,12 @@ class _Rules:
         return False
 
 
+@lru_cache(maxsize=512)
+def _rules_for(platform: Platform, ctx: GuardContext) -> _Rules:
+    spec = get(platform)
+    return _Rules(spec, ctx, spec.driver())
+
+
 def _interface_name(rules: _Rules, line: str) -> str | None:
     if not line.startswith(rules.interface):
         return None
@@ -154,7 +163,7 @@ def guard(spec: PlatformSpec, change: Any, source: Any, side: Side, ctx: GuardCo
         >>> [c.text for c in change.children]
         ['default interface GigabitEthernet0/0/1']
     """
-    rules = _Rules(spec, ctx or GuardContext(), change.driver)
+    rules = _rules_for(spec.platform, ctx or GuardContext())
     refused: list[Refusal] = []
 
     def refuse(node: Any, code: str, reason: str) -> None:
