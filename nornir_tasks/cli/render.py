@@ -27,6 +27,7 @@ from nornir_tasks.cli.common import (
     table,
 )
 from nornir_tasks.cli.context import inventory_from, selection, settings_from, stage_context
+from nornir_tasks.errors import GovnetError
 from nornir_tasks.paths import Paths, prepare_output
 from nornir_tasks.render.batch import RenderOutcome, RenderSummary
 from nornir_tasks.render.stage import RenderStage
@@ -58,6 +59,9 @@ def command(
     result = inventory_from(settings)
     names = selection(result, filter)
     paths = Paths.of(settings, lab)     # never the state or inventory folder, a file, or someone else's folder
+    if not paths.templates_dir.is_dir():      # bad configuration, nothing ran: exit 2, not one failure per host
+        raise GovnetError(f"templates folder {paths.templates_dir} not found", code="RND-001",
+                          hint="set templates_dir in config.yaml, or run govnet from the project folder")
     prepare_output(out if out is not None else paths.intended_dir, "render", paths=paths,
                    own=out is None or out.resolve() == paths.intended_dir.resolve(), force=force)
     stage = RenderStage(out=out)

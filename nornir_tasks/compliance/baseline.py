@@ -206,6 +206,10 @@ class BaselineSet:
     versions: tuple[BaselineFile, ...]
     overlays: tuple[OverlayFile, ...] = ()
 
+    def rule_ids(self) -> set[str]:
+        """Every rule id of every version and overlay (what a waiver may name)."""
+        return {r.id for v in self.versions for r in v.rules} | {r.id for ov in self.overlays for r in ov.rules}
+
     def current_version(self, today: date) -> BaselineFile | None:
         past = [v for v in self.versions if v.effective <= today]
         return max(past, key=lambda v: v.effective) if past else None
@@ -302,9 +306,17 @@ def load_baselines(folder: str | Path) -> BaselineSet:
             except ReadFailed as exc:
                 raise ComplianceError(exc.finding.sentence(), code="CMP-001", hint=exc.finding.hint) from exc
             try:
-                bucket.append(model.model_validate(data))   # type: ignore[attr-defined,arg-type]
+                parsed = model.model_validate(data)   # type: ignore[attr-defined]
             except ValidationError as exc:
                 raise _fail(path, label, exc) from exc
+            ids: dict[str, int] = {}
+            for i, rule in enumerate(parsed.rules):
+                if rule.id in ids:   # a mapping would keep only the second silently
+                    raise ComplianceError(f"{label}:{Locator(path).line(('rules', i, 'id'))} rule id {rule.id!r} is "
+                                          f"used twice (rules {ids[rule.id] + 1} and {i + 1})", code="CMP-001",
+                                          hint="give each rule its own id")
+                ids[rule.id] = i
+            bucket.append(parsed)   # type: ignore[arg-type]
     if not versions:
         raise ComplianceError(f"no baseline version in {base}", code="CMP-001",
                               hint="add a file such as national-2025.1.yaml")

@@ -341,6 +341,18 @@ def _chunk(args: tuple[list[str], dict[str, Any], dict[str, Any]]) -> list[tuple
     return [_check_device(job, n, running.get(n), intended.get(n)) for n in names]
 
 
+def feature_rule_ids() -> set[str]:
+    """``feature:<name>`` for every feature govnet compares on some platform (what a waiver may name).
+
+    Examples:
+        >>> "feature:ntp" in feature_rule_ids()
+        True
+    """
+    from nornir_tasks.platforms import PLATFORMS
+
+    return {f"feature:{f.name}" for spec in PLATFORMS.values() for f in spec.features.features}
+
+
 def run_compliance(settings: Settings, inv: Inventory, names: list[str],
                    running: Mapping[str, RunningConfig | Unreachable], intended: Mapping[str, str], today: date, *,
                    only: Only = "all", baselines: BaselineSet | None = None, waivers: WaiverRegister | None = None,
@@ -357,7 +369,8 @@ def run_compliance(settings: Settings, inv: Inventory, names: list[str],
         baselines = load_baselines(settings.resolve(settings.baseline_dir))
     if waivers is None:
         waivers = load_waivers(settings.resolve(settings.inventory_dir) / "waivers.yaml",
-                               known_devices=set(inv.devices), known_sites=set(inv.sites))
+                               known_devices=set(inv.devices), known_sites=set(inv.sites),
+                               known_rules=baselines.rule_ids() | feature_rule_ids(), today=today)
     rules = baselines.rules_for(today)
     job = _Job(inv=inv, rules=rules, waivers=waivers, ctx=RuleContext.build(inv, today), today=today, only=only,
                max_age=timedelta(days=settings.backup_max_age_days), remediate=remediate,

@@ -9,22 +9,40 @@ for one device or for every device of one site, with a reason, the approver and 
       approver: Sở KH&CN Lai Châu
       expires: 2026-12-31
 
-A waived finding is reported as *waived* until the day after ``expires``; from then on it counts again.
-A missing file means an empty register.
+A waived finding is reported as *waived* until the day after ``expires``; from then on it counts again, and the
+run warns about each expired waiver. A missing file means an empty register. Refused (CMP-002, with file and
+line): an empty reason or approver, an expiry more than :data:`MAX_WAIVER_DAYS` days ahead, and a rule id that is
+neither a baseline rule nor ``feature:<a feature govnet compares>``.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nornir_tasks.errors import ComplianceError
 from nornir_tasks.inventory.yamlio import Locator, ReadFailed, read_yaml
 from nornir_tasks.model import Name, SafeStr
+
+
+logger = logging.getLogger(__name__)
+
+#: The longest a waiver may run from the day it is checked (five years): a waiver is temporary by nature.
+MAX_WAIVER_DAYS = 5 * 366
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty: say why, and who approved")
+    return value
+
+
+Text = Annotated[SafeStr, AfterValidator(_not_blank)]
 
 
 class Waiver(BaseModel):
@@ -35,8 +53,8 @@ class Waiver(BaseModel):
     rule: Annotated[str, Field(min_length=1, max_length=64)]
     device: Name | None = None
     site: Name | None = None
-    reason: SafeStr
-    approver: SafeStr
+    reason: Text
+    approver: Text
     expires: date
     reference: SafeStr | None = None
 
@@ -73,8 +91,10 @@ class WaiverRegister:
 
 
 def load_waivers(path: str | Path, *, known_devices: set[str] | None = None,
-                 known_sites: set[str] | None = None) -> WaiverRegister:
-    """Read the register; raise CMP-002 naming the file, line and field of the first problem."""
+                 known_sites: set[str] | None = None, known_rules: set[str] | None = None,
+                 today: date | None = None) -> WaiverRegister:
+    """Read the register; raise CMP-002 naming the file, line and field of the first problem. With ``today``,
+    an expiry more than :data:`MAX_WAIVER_DAYS` ahead is refused and each expired waiver is logged as a warning."""
     file = Path(path)
     if not file.exists():
         return WaiverRegister()
@@ -106,5 +126,16 @@ def load_waivers(path: str | Path, *, known_devices: set[str] | None = None,
         if known_sites is not None and w.site is not None and w.site not in known_sites:
             raise ComplianceError(f"{label}:{loc.line((i, 'site'))} waiver {i + 1} names site {w.site!r}, "
                                   "which is not in the inventory", code="CMP-002", hint="fix the site id")
+        if known_rules is not None and w.rule not in known_rules:
+            raise ComplianceError(f"{label}:{loc.line((i, 'rule'))} waiver {i + 1} names rule {w.rule!r}, which no "
+                                  "baseline defines", code="CMP-002",
+                                  hint="use a baseline rule id (e.g. C1) or feature:<name> (e.g. feature:ntp)")
+        if today is not None and (w.expires - today).days > MAX_WAIVER_DAYS:
+            raise ComplianceError(f"{label}:{loc.line((i, 'expires'))} waiver {i + 1} expires {w.expires}, more than "
+                                  f"{MAX_WAIVER_DAYS // 366} years ahead", code="CMP-002",
+                                  hint="a waiver is temporary: give a real end date and renew it when it is due")
+        if today is not None and w.expires < today:
+            logger.warning("%s:%s waiver %d (rule %s for %s) expired on %s and no longer counts", label,
+                           loc.line((i, "expires")), i + 1, w.rule, w.device or w.site, w.expires)
         out.append(w)
     return WaiverRegister(tuple(out))

@@ -331,6 +331,10 @@ def _describe(err: Any) -> str:
 def _check_plan(ctx: _Ctx, plan: Plan) -> None:
     """Checks across fields: metric names and params, phases, provinces of the geography, milestones."""
     phases = {p.id: p.deadline for p in plan.phases}
+    for k, phase in enumerate(plan.phases):
+        if phase.deadline <= plan.start:
+            ctx.add("RLT-001", ("phases", k, "deadline"), f"phase {phase.id} is due {phase.deadline}, which is not "
+                    f"after the plan's start {plan.start}", "a deadline comes after the start: fix one of the two dates")
     known_provinces = provinces(plan.geography)
     seen: set[str] = set()
     for i, t in enumerate(plan.targets):
@@ -368,6 +372,10 @@ def _check_plan(ctx: _Ctx, plan: Plan) -> None:
                         f"target {t.id} names province {code!r}, which is not a province of the {plan.geography} "
                         f"structure", "use a two-digit code of the official list (e.g. '12' Lai Châu, '01' Hà Nội)")
         deadline = t.deadline or phases.get(t.phase or "")
+        if deadline is not None and deadline <= plan.start:
+            ctx.add("RLT-001", (*base, "deadline" if t.deadline else "phase"),
+                    f"target {t.id} is due {deadline}, which is not after the plan's start {plan.start}",
+                    "a deadline comes after the start: fix one of the two dates")
         prev: Milestone | None = None
         for j, m in enumerate(t.milestones):
             where = (*base, "milestones", j)
