@@ -15,6 +15,9 @@ route (a different route each time, so both sides always push a two-line change:
   compliance, interfaces, OSPF, BGP, LLDP, a new login; the checks must hold for ``--verify-hold`` = 5 s) and the
   confirmation.
 
+``--shape leaves`` takes N far-end devices instead, none on another's management path: one wave, which isolates
+the per-device cost of the safety steps from the cost of changing a tree far end first.
+
 ``ratio`` = ours / baseline (the overhead of safety). Goal: ≤ 2×. ``waves``: the devices per wave (a connected
 slice has a management-path tree, so ancestors wait for their far ends: several waves, one after the other).
 ``parallel_efficiency`` = the sum of the per-device times of one ``ours`` run (from the journal) / the sum over
@@ -23,7 +26,7 @@ packages. The last line printed is one JSON object.
 
 Usage::
 
-    .venv/bin/python bench/deploy.py [--routers 50] [--repeat 2] [--verify-hold 5]
+    .venv/bin/python bench/deploy.py [--routers 50] [--repeat 2] [--verify-hold 5] [--shape slice|leaves]
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from nornir_tasks.cli.context import inventory_from, nornir_from, settings_from
 from nornir_tasks.deploy.journal import Journal
-from nornir_tasks.deploy.plan import plan_waves
+from nornir_tasks.deploy.plan import plan_waves, topology
 from nornir_tasks.deploy.stage import DeployOptions, DeployStage
 from nornir_tasks.inventory.generate import generate
 from nornir_tasks.lab.build import bring_up
@@ -72,6 +75,9 @@ def main() -> None:
     ap.add_argument("--routers", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--verify-hold", type=float, default=5.0)
+    ap.add_argument("--shape", choices=("slice", "leaves"), default="slice",
+                    help="slice: a connected slice grown from the gateway (a management-path tree: several waves); "
+                         "leaves: far-end devices only, none on another's path (one wave)")
     args = ap.parse_args()
     preflight()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -93,7 +99,13 @@ def main() -> None:
         "connect_timeout": 20}}}), encoding="utf-8")
     settings = settings_from(config, None)
     loaded = inventory_from(settings)
-    names = connected_slice(loaded.inventory, args.routers)
+    if args.shape == "slice":
+        names = connected_slice(loaded.inventory, args.routers)
+    else:
+        topo = topology(loaded.inventory)
+        inner = {a for anc in topo.ancestors.values() for a in anc}
+        names = sorted((n for n in loaded.inventory.devices if n not in inner),
+                       key=lambda n: (-topo.depth[n], n))[:args.routers]
     paths = Paths.of(settings, lab=True)
     log(f"building a lab of {len(names)} routers")
     lab = Lab(lab_dir, "gdp")
@@ -180,7 +192,7 @@ def main() -> None:
     ours, baseline = statistics.median(ours_runs), statistics.median(base_runs)
     ratio = ours / baseline if baseline else None
     print(json.dumps({
-        "name": "deploy", "ours": round(ours, 3), "baseline": round(baseline, 3),
+        "name": "deploy", "shape": args.shape, "ours": round(ours, 3), "baseline": round(baseline, 3),
         "ratio": round(ratio, 2) if ratio else None, "unit": "s",
         "goal_met": bool(ratio is not None and ratio <= GOAL_RATIO and outcomes.get("changed") == len(names)),
         "routers": len(names), "outcomes": outcomes, "workers": settings.num_workers, "repeat": args.repeat,

@@ -21,7 +21,6 @@ substituted secrets put back as placeholders and the device's own secrets masked
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
@@ -41,7 +40,7 @@ from nornir_tasks.deploy.verify import (
     same_config,
     shut_interfaces,
 )
-from nornir_tasks.errors import DeployError, DeviceError, GovnetError
+from nornir_tasks.errors import DeviceError, GovnetError
 from nornir_tasks.model import Platform
 
 logger = logging.getLogger(__name__)
@@ -208,7 +207,7 @@ class _Run:
 
 def deploy_device(job: DeviceJob, *, connect: Callable[[], Any], fresh_login: Callable[[], None],
                   record: Recorder, save_backup: Callable[[str], str], env: Mapping[str, str],
-                  sanitize: Callable[[str], str], cancel: threading.Event | None = None,
+                  sanitize: Callable[[str], str],
                   sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                   ) -> DeployResult:
     """Run one device's steps. Never raises for a device problem: the outcome says what happened.
@@ -427,4 +426,4 @@ def failed_result(host: str, platform: Platform, code: str, message: str, outcom
     return DeployResult(host=host, platform=platform, outcome=outcome, code=code, error=message, step=step)
 
 
-__all__ = ["DeployError", "DeployResult", "DeviceJob", "deploy_device", "failed_result", "read_snapshot"]
+__all__ = ["DeployResult", "DeviceJob", "deploy_device", "failed_result", "read_snapshot"]

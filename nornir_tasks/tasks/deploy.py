@@ -79,7 +79,7 @@ def deploy_host(task: Task, jobs: Mapping[str, DeviceJob], journal: Journal, run
     try:
         res = deploy_device(job, connect=lambda: open_device(task, "napalm", known, timeout),
                             fresh_login=lambda: _fresh_login(task, known, timeout), record=record,
-                            save_backup=save_backup, env=os.environ, sanitize=clean, cancel=cancel)
+                            save_backup=save_backup, env=os.environ, sanitize=clean)
     finally:
         try:
             host.close_connections()
