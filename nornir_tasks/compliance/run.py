@@ -44,6 +44,7 @@ from nornir_tasks.compliance.remediation import PlaceholderMap, placeholder_map
 from nornir_tasks.compliance.secrets import mask_secrets
 from nornir_tasks.compliance.waivers import WaiverRegister, load_waivers
 from nornir_tasks.model import Inventory, Platform, SiteStatus
+from nornir_tasks.platforms import get as get_platform
 from nornir_tasks.render.context import lab_ifname
 from nornir_tasks.settings import Settings
 
@@ -316,7 +317,8 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
         remediation = None       # only non-compliant devices get a remediation to push
     if source == "offline":
         notes.append(f"reported offline (collected {collected_at.date().isoformat() if collected_at else 'on an unknown date'})")
-    rem_lines = len(remediation[0].splitlines()) if remediation else 0
+    comment = get_platform(plat).comment_prefixes[0]      # refusals are listed as comments, not lines to push
+    rem_lines = sum(1 for ln in remediation[0].splitlines() if not ln.startswith(comment)) if remediation else 0
     return DeviceResult(**base, state=state, reason=reason, source=source, collected_at=collected_at,
                         features=features, findings=tuple(findings), rules_checked=rules_checked,
                         remediation_lines=rem_lines, notes=tuple(notes), refused=refused), remediation

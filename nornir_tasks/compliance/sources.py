@@ -19,6 +19,7 @@ from nornir_tasks.compliance.run import RunningConfig, Unreachable
 from nornir_tasks.errors import RenderError
 from nornir_tasks.model import Inventory
 from nornir_tasks.paths import Paths
+from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def read_intended(settings: Settings, inv: Inventory, names: list[str], *, lab: 
 
             renderer = Renderer(settings.resolve(settings.templates_dir))
         try:
-            out[name] = renderer.render(inv, name, platform="frr" if lab else None, lab=lab)
+            out[name] = renderer.render(inv, name, platform=LAB_PLATFORM.value if lab else None, lab=lab)
         except RenderError as exc:
             logger.warning("%s: no intended config: %s", name, exc.message)
             problems[name] = exc.sentence()

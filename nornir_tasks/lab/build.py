@@ -15,6 +15,7 @@ from nornir_tasks.lab.configs import Drift, baseline_config, seed_drift
 from nornir_tasks.lab.executor import Lab, LabState, choose_port, read_state
 from nornir_tasks.lab.plan import LabPlan, plan_lab, router_address
 from nornir_tasks.model import Inventory
+from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.render.context import ContextIndex
 from nornir_tasks.render.engine import Renderer
 
@@ -35,7 +36,7 @@ def lab_configs(inv: Inventory, names: list[str], templates_dir: Path) -> dict[s
     """The intended config of every selected device as the FRR router that emulates it."""
     renderer = Renderer(templates_dir)
     index = ContextIndex(inv)
-    return {n: renderer.render(inv, n, platform="frr", index=index, lab=True) for n in names}
+    return {n: renderer.render(inv, n, platform=LAB_PLATFORM.value, index=index, lab=True) for n in names}
 
 
 def prepare(inv: Inventory, names: list[str], templates_dir: Path, *, start_from: StartFrom = "intended",

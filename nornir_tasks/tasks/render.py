@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.fileio import write_if_changed
 from nornir_tasks.model import Inventory, Platform
+from nornir_tasks.platforms import LAB_PLATFORM
 from nornir_tasks.render.batch import intended_path
 from nornir_tasks.render.context import ContextIndex
 from nornir_tasks.render.engine import Renderer
@@ -44,7 +45,7 @@ def render_config(task: Task, renderer: Renderer, inventory: Inventory, index: C
     ``changed`` is True when the file on disk changed.
     """
     name = task.host.name
-    platform = Platform.FRR if lab else inventory.devices[name].platform
+    platform = LAB_PLATFORM if lab else inventory.devices[name].platform
     text = renderer.render(inventory, name, index=index, lab=lab, platform=platform.value)
     path = intended_path(out_dir, name) if out_dir is not None else None
     written = write_if_changed(path, text) if path is not None else False

@@ -185,3 +185,41 @@ def test_a_banner_is_changed_and_removed_as_one_unit(plat: str, old: str, new: s
     assert _cmp(plat, new, after).compliant, after
     back = predict(plat, after, comp.rollback)
     assert _cmp(plat, old, back).compliant, back
+
+
+# --- through a whole compliance run: refusals in the report, each server with its own key ------------------------
+
+def test_a_run_lists_refusals_and_keeps_each_servers_placeholder(tmp_path) -> None:
+    from datetime import UTC, date, datetime
+    from pathlib import Path
+
+    from nornir_tasks.compliance.baseline import BaselineSet
+    from nornir_tasks.compliance.run import RunningConfig, run_compliance
+    from nornir_tasks.compliance.waivers import WaiverRegister
+    from nornir_tasks.inventory.load import load_or_raise
+    from nornir_tasks.reports.compliance_markdown import to_markdown
+    from nornir_tasks.settings import Settings
+
+    root = Path(__file__).resolve().parents[2]
+    fix = root / "tests" / "fixtures" / "compliance" / "cisco_ios" / "drift"
+    intended = (fix / "intended.cfg").read_text(encoding="utf-8")
+    running = (fix / "running.cfg").read_text(encoding="utf-8")
+    # the drift touches both server blocks: each lost its key
+    running = "\n".join(ln for ln in running.splitlines() if not ln.startswith(" key ")) + "\n"
+    today = date(2026, 11, 25)
+    inv = load_or_raise(root / "inventory", today=today).inventory
+    run = run_compliance(Settings(inventory_dir=tmp_path, state_dir=tmp_path / ".state", build_dir=tmp_path / "b"),
+                         inv, ["lcu-tu-ce01"], {"lcu-tu-ce01": RunningConfig(text=running, collected_at=datetime(
+                             2026, 11, 25, 8, 0, tzinfo=UTC))}, {"lcu-tu-ce01": intended}, today,
+                         baselines=BaselineSet(()), waivers=WaiverRegister())
+    (dev,) = run.devices
+    remediation, rollback = run.remediations["lcu-tu-ce01"]
+    tacacs = [("tacacs server" + part).split("radius server")[0] for part in remediation.split("tacacs server")[1:]]
+    assert len(tacacs) == 2, remediation
+    assert all("key 6 <secret:GOVNET_TACACS_KEY>" in b and "GOVNET_RADIUS_KEY" not in b for b in tacacs), remediation
+    assert "radius server LCU-RADIUS-1\n  key 6 <secret:GOVNET_RADIUS_KEY>" in remediation, remediation
+    assert {r.code for r in dev.refused} == {"CMP-006"}
+    assert any("CMP-006" in n for n in dev.notes)
+    assert "CMP-006" in to_markdown(run)
+    assert not any(MASK in ln for ln in _lines(remediation)) and not any(MASK in ln for ln in _lines(rollback))
+    assert dev.remediation_lines == len(_lines(remediation))
