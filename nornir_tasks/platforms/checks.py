@@ -56,6 +56,12 @@ def close_views(text: str, exit_word: str = "quit") -> str:
         #
         undo telnet server enable
         return
+        >>> print(close_views("ip vpn-instance v\\n ipv4-family\\n  quit\\n#\\n"), end="")
+        ip vpn-instance v
+         ipv4-family
+          quit
+         quit
+        #
         >>> print(close_views("aaa\\n scheme a\\n  mode x\\n domain d\\n  scheme a\\n"), end="")
         aaa
          scheme a
@@ -78,6 +84,12 @@ def close_views(text: str, exit_word: str = "quit") -> str:
         separator = stripped.startswith("#") or stripped == "return"
         if not separator and indent > prev >= 0 and prev_line_opens(out):
             stack.append(prev)
+        if stripped == exit_word:          # an exit the template wrote itself closes its view
+            if stack and stack[-1] == indent - 1:
+                stack.pop()
+            out.append(raw)
+            prev = indent - 1
+            continue
         while stack and stack[-1] >= (indent if not separator or indent else 0):
             out.append(" " * (stack.pop() + 1) + exit_word)
         out.append(raw)
