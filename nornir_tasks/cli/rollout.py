@@ -1,7 +1,8 @@
 """``govnet rollout status | report | metrics``: the upgrade plans against their targets.
 
-``status`` and ``report`` exit 0 whatever the progress (they are reports) and 2 on a bad plan, a bad date or a
-bad inventory. The work happens in :mod:`nornir_tasks.rollout` and :mod:`nornir_tasks.reports`.
+``status`` exits 1 when a measured target is Behind or Missed (a script or a playbook can act on it), 0 otherwise;
+``report`` writes its files and exits 0 whatever the progress; both exit 2 on a bad plan, a bad date or a bad
+inventory. The work happens in :mod:`nornir_tasks.rollout` and :mod:`nornir_tasks.reports`.
 """
 
 from __future__ import annotations
@@ -100,9 +101,12 @@ def status(
 ) -> None:
     """Progress of every target: numerator / denominator, share, expected share, status, lagging sites, forecast."""
     _, result = _run(config, inventory, plans, plan, as_of, record, with_sites=False, backfill=history)
+    from nornir_tasks.rollout.stage import lagging_targets
+
+    behind = lagging_targets(result)
     if format is Format.json:
         sys.stdout.write(result.model_dump_json(indent=2, exclude={"sites"}) + "\n")
-        return
+        raise typer.Exit(1 if behind else 0)
     rows = []
     for p in result.plans:
         for t in p.targets:
@@ -143,6 +147,9 @@ def status(
     if record:
         back = " (back-dated: the snapshot keeps the moment it was taken)" if result.as_of < date.today() else ""
         console(stderr=True).print(f"recorded a snapshot for {result.as_of}{back}")
+    if behind:
+        console(stderr=True).print(f"{len(behind)} target(s) behind plan or missed: {', '.join(behind)} (exit 1)")
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -57,7 +57,15 @@ class RolloutStatusStage(BaseModel):
                                 plan_id=self.plan, record=self.record, with_sites=self.with_sites,
                                 backfill=self.backfill)
         return RolloutReport(stage=self.name, dry_run=not self.record, started=started, finished=datetime.now(UTC),
-                             result=result)
+                             result=result, problems=len(lagging_targets(result)))
+
+
+def lagging_targets(result: RolloutResult) -> list[str]:
+    """Keys of the measured targets that are Behind or Missed (what makes ``rollout status`` exit 1)."""
+    from nornir_tasks.rollout.scoring import Status
+
+    return [t.key for p in result.plans for t in p.targets
+            if not t.reported_only and t.status in (Status.BEHIND, Status.MISSED)]
 
 
 class RolloutReportStage(BaseModel):

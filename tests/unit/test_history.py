@@ -150,7 +150,7 @@ def test_rollout_status_as_of_2020_no_longer_shows_11_of_14(tmp_path: Path) -> N
     targets = {}
     for day in ("2020-01-01", "2025-11-25"):
         proc = run_cli("rollout", "status", "--config", str(cfg), "--format", "json", "--as-of", day)
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode in (0, 1) and proc.stdout, proc.stderr      # 1: a target behind plan
         targets[day] = {t["key"]: t for p in json.loads(proc.stdout)["plans"] for t in p["targets"]}
     old = targets["2020-01-01"]["qd-942-2021/communes-connected"]
     assert (old["numerator"], old["denominator"]) == (0, 14)

@@ -25,14 +25,22 @@ def config(tmp_path: Path) -> Path:
 
 def status(config: Path, *args: str) -> dict:
     proc = run_cli("rollout", "status", "--config", str(config), "--format", "json", *args)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    doc = json.loads(proc.stdout)
+    behind = [t["key"] for p in doc["plans"] for t in p["targets"]
+              if not t["reported_only"] and t["status"] in ("behind", "missed")]
+    # exit 1 exactly when a measured target is Behind or Missed (documented in the command's help)
+    assert proc.returncode == (1 if behind else 0), (behind, proc.stderr)
+    return doc
 
 
-def test_status_json_exit_0_even_when_behind(config):
+def test_status_exits_1_when_a_target_is_missed(config):
+    proc = run_cli("rollout", "status", "--config", str(config), "--format", "json", "--as-of", "2026-01-15")
+    assert proc.returncode == 1, proc.stderr
+    targets = {t["key"]: t for p in json.loads(proc.stdout)["plans"] for t in p["targets"]}
+    assert targets["qd-942-2021/communes-connected"]["status"] == "missed"
+    table = run_cli("rollout", "status", "--config", str(config), "--as-of", "2026-01-15")
+    assert table.returncode == 1 and "behind plan or missed" in table.stderr and "communes-connected" in table.stderr
     doc = status(config, "--as-of", "2026-01-15")
-    targets = {t["key"]: t for p in doc["plans"] for t in p["targets"]}
-    assert targets["qd-942-2021/communes-connected"]["status"] == "missed"   # a report: still exit 0
     assert targets["vnpt-2025-uplink/commune-uplink-200"]["lagging"]
     assert not (config.parent / "state").exists()          # nothing recorded, no store created
 
@@ -40,7 +48,7 @@ def test_status_json_exit_0_even_when_behind(config):
 def test_status_table_with_groups(config):
     proc = run_cli("rollout", "status", "--config", str(config), "--as-of", "2025-11-25", "--by", "level",
                    "--plan", "qd-942-2021")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
     assert "qd-942-2021/communes-connected" in proc.stdout and "ipv6-gov" not in proc.stdout
     assert "by level" in proc.stdout and "commune\t" in proc.stdout
 
