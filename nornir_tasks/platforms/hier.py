@@ -55,24 +55,48 @@ def with_rules(rules: HConfigDriverRules, spec: PlatformSpec, *, drop_idempotent
 Level = Callable[[str], bool]
 
 
+def _equals(e: str) -> Level:
+    return lambda t: t == e
+
+
+def _member(e: frozenset[str]) -> Level:
+    return lambda t: t in e
+
+
+def _starts(p: str | tuple[str, ...]) -> Level:
+    return lambda t: t.startswith(p)
+
+
+def _ends(p: str | tuple[str, ...]) -> Level:
+    return lambda t: t.endswith(p)
+
+
+def _search(rx: re.Pattern[str]) -> Level:
+    return lambda t: rx.search(t) is not None
+
+
+def _contains_any(cs: tuple[str, ...]) -> Level:
+    return lambda t: any(c in t for c in cs)
+
+
 def _level(rule: MatchRule) -> Level:
     """One level of a hier_config match rule as a plain predicate on the line (the same tests as
     ``HConfigChild.is_match``, without building the lineage for every rule)."""
     tests: list[Level] = []
     if isinstance(rule.equals, str):
-        tests.append(lambda t, e=rule.equals: t == e)
+        tests.append(_equals(rule.equals))
     elif isinstance(rule.equals, frozenset):
-        tests.append(lambda t, e=rule.equals: t in e)
+        tests.append(_member(rule.equals))
     if isinstance(rule.startswith, (str, tuple)):
-        tests.append(lambda t, p=rule.startswith: t.startswith(p))
+        tests.append(_starts(rule.startswith))
     if isinstance(rule.re_search, str):
-        tests.append(lambda t, rx=re.compile(rule.re_search): rx.search(t) is not None)
+        tests.append(_search(re.compile(rule.re_search)))
     if isinstance(rule.endswith, (str, tuple)):
-        tests.append(lambda t, p=rule.endswith: t.endswith(p))
+        tests.append(_ends(rule.endswith))
     if isinstance(rule.contains, str):
-        tests.append(lambda t, c=rule.contains: c in t)
+        tests.append(_contains_any((rule.contains,)))
     elif isinstance(rule.contains, tuple):
-        tests.append(lambda t, cs=rule.contains: any(c in t for c in cs))
+        tests.append(_contains_any(rule.contains))
     if len(tests) == 1:
         return tests[0]
     return lambda t: all(f(t) for f in tests)
