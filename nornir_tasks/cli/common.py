@@ -29,7 +29,16 @@ class Format(str, Enum):
 
 ConfigOpt = Annotated[Path, typer.Option("--config", help="Nornir config file with govnet settings under user_defined.")]
 InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="Inventory folder (default: from config.yaml).")]
-FilterOpt = Annotated[list[str] | None, typer.Option("--filter", "-f",
+def _check_filters(values: list[str] | None) -> list[str] | None:
+    """Judge every ``--filter`` as the command line is read, before a command opens or writes anything."""
+    from nornir_tasks.inventory.selection import parse_filters
+
+    if values:
+        parse_filters(values)          # GovnetError (CFG-003): the CLI prints its sentence and exits 2
+    return values
+
+
+FilterOpt = Annotated[list[str] | None, typer.Option("--filter", "-f", callback=_check_filters,
                       help="key=value (province, level, role, region, platform, site, status, group) or host name/glob; repeatable.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table (people) or json (programs, on stdout).")]
 LabOpt = Annotated[bool, typer.Option("--lab", help="Talk to the lab routers instead of the real devices (see 'govnet lab up').")]

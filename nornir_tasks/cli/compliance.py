@@ -55,7 +55,7 @@ NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not store the r
 
 
 def _today(as_of: str | None) -> date:
-    return parse_as_of(as_of or None)
+    return parse_as_of(as_of)          # '' is not today: an empty $DATE in a script is a mistake
 
 
 def _show(report: ComplianceReport, fmt: Format) -> None:

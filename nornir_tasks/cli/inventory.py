@@ -44,7 +44,7 @@ def validate(
     from nornir_tasks.inventory.stage import ValidateStage
 
     settings = settings_from(config, inventory)
-    today = parse_as_of(as_of) if as_of else None
+    today = parse_as_of(as_of) if as_of is not None else None
     result = load_inventory(settings.resolve(settings.inventory_dir), today=today)
     if filter:
         parse_filters(filter)

@@ -324,7 +324,10 @@ def _describe(err: Any) -> str:
     value = err.get("input")
     if isinstance(value, (dict, list)):
         return msg
-    shown = repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        shown = f"a number of about {int(value.bit_length() * 0.30103)} digits"   # repr() of 5000 digits raises
+    else:
+        shown = repr(value)
     return f"{msg} (got {shown[:77] + '...' if len(shown) > 80 else shown})"
 
 
@@ -420,7 +423,8 @@ def load_plan_file(path: Path, label: str | None = None) -> tuple[Plan | None, l
             code = "RLT-001"
             ctx.add(code, path_key, _describe(err), _hint_for(err, path_key))
         # still report unknown metrics of targets that were otherwise fine
-        for i, t in enumerate(raw.get("targets") or []):
+        targets = raw.get("targets")
+        for i, t in enumerate(targets if isinstance(targets, list) else []):
             if isinstance(t, dict) and isinstance(t.get("metric"), str) and t["metric"] not in METRICS:
                 ctx.add("RLT-002", ("targets", i, "metric"), f"target names metric {t['metric']!r}, which govnet "
                         "cannot measure", f"use one of: {', '.join(METRICS)} — or mark it reported_only: true")
