@@ -87,7 +87,8 @@ def mute_transcripts() -> None:
     """Keep device transcripts out of every log: raise the transcript loggers to INFO (idempotent).
 
     Examples:
-        >>> mute_transcripts(); logging.getLogger("netmiko").getEffectiveLevel() >= logging.INFO
+        >>> logging.getLogger("netmiko").setLevel(logging.DEBUG)
+        >>> mute_transcripts(); logging.getLogger("netmiko").level == logging.INFO
         True
     """
     for name in TRANSCRIPT_LOGGERS:
