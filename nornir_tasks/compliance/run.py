@@ -178,6 +178,7 @@ class _Job:
     platform: Platform | None = None       # the lab: every device is an FRR router
     problems: Mapping[str, str] | None = None
     login_user: str | None = None          # the account govnet logs in with: its login path is protected
+    known: tuple[str, ...] = ()            # the login password and enable secret: scrubbed wherever they appear
 
 
 def _finding(job: _Job, dev: str, site: str, rule_id: str, title: str, severity: Any, kind: Any, message: str,
@@ -220,7 +221,7 @@ def _check_device(job: _Job, name: str, running: RunningConfig | Unreachable | N
     if want_config:
         if isinstance(running, RunningConfig):
             source, collected_at = running.source, running.collected_at
-            parsed_running = parse_config(plat, mask_secrets(plat, running.text))
+            parsed_running = parse_config(plat, mask_secrets(plat, running.text, job.known))
         elif isinstance(running, Unreachable):
             collected_at = running.last_collected_at
             unreachable_reason = f"could not be reached: {running.error}"
@@ -377,7 +378,8 @@ def run_compliance(settings: Settings, inv: Inventory, names: list[str],
     job = _Job(inv=inv, rules=rules, waivers=waivers, ctx=RuleContext.build(inv, today), today=today, only=only,
                max_age=timedelta(days=settings.backup_max_age_days), remediate=remediate,
                platform=Platform(platform) if platform is not None else None, problems=problems,
-               login_user=settings.credential("username"))
+               login_user=settings.credential("username"),
+               known=tuple(v for v in (settings.credential("password"), settings.credential("enable_secret")) if v))
     results: list[tuple[DeviceResult, tuple[str, str] | None]]
     if workers > 1 and len(names) >= 200 and hasattr(os, "fork"):
         import multiprocessing

@@ -5,7 +5,8 @@
   files, the backup git history (``git log -p --all``), the index, the JSON/table output and every log record.
 - ``govnet compliance import --debug`` of a zip bundle holding the corpus as the devices' running configs, after
   ``govnet render``: compliance.html/.json/.md/.csv, build/remediation, build/rollback, the SQLite journal,
-  stdout/stderr and every log record.
+  stdout/stderr and every log record; the login password (``GOVNET_PASSWORD``) written in a description of a
+  hand-collected config is scrubbed too.
 
 FRR forms are also put on a real lab router by tests/integration/test_secret_corpus_lab.py.
 """
@@ -173,7 +174,8 @@ def test_compliance_import_keeps_every_form_out_of_reports_remediation_rollback_
     bundle = project / "thu-thap.zip"
     with zipfile.ZipFile(bundle, "w") as zf:
         for host in HOSTS:
-            zf.writestr(f"{host}.cfg", f"{host}#show running-config\n" + _config(host))
+            extra = "" if HOSTS[host][0] == "juniper_junos" else f"interface Loopback9\n description login {PASSWORD}\n"
+            zf.writestr(f"{host}.cfg", f"{host}#show running-config\n" + _config(host) + extra)
         zf.writestr("manifest.yaml", "collected_at: 2026-11-20\n")
     caplog.set_level(logging.DEBUG)
     outputs = []

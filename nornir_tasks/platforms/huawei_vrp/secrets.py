@@ -28,7 +28,7 @@ FORMS: tuple[SecretForm, ...] = (
     SecretForm(what="SNMPv3 privacy key", keyword="privacy-mode", types=(r"des56|3des|aes\d*|aes\d+", ENC),
                needs_type=True, source=CR),
     SecretForm(what="SNMP community", keyword="community", types=("read|write", ENC), needs_type=True,
-               context=r"snmp-agent\b|\s*snmp-agent\b", line=r"^\s*snmp-agent community\b", source=CR),
+               line=r"^\s*snmp-agent community\b", source=CR),
     SecretForm(what="SNMP target-host community (securityname)", keyword="securityname", types=(ENC,), source=CR),
     SecretForm(what="HWTACACS / RADIUS shared key", keyword="shared-key", types=(ENC,), source=CR),
     SecretForm(what="IKE pre-shared key", keyword="pre-shared-key", types=(ENC,), source=CR),
