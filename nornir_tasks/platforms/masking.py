@@ -71,6 +71,8 @@ class SecretRules(BaseModel):
     *masked* lines into the form the device stores what govnet emits (EOS shows ``key 0 <plain>`` as ``key 7
     <encrypted>``; Junos shows an SNMPv3 ``authentication-password`` as ``authentication-key``): compliance
     applies them to both sides, so a secret written in its plain form is not a difference forever.
+    ``marker`` is text the device itself writes on a line that holds a secret (Junos ``## SECRET-DATA``): such a
+    line whose secret no form found still has its last value masked (a safety net for forms not declared yet).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -79,6 +81,7 @@ class SecretRules(BaseModel):
     strip: tuple[str, ...] = ()
     terminator: str = ""
     stored: tuple[tuple[str, str], ...] = ()
+    marker: str = ""
 
 
 class SecretEmit(BaseModel):
@@ -125,6 +128,7 @@ class Engine:
     strip: re.Pattern[str] | None
     terminator: str
     stored: tuple[tuple[re.Pattern[str], str], ...] = ()
+    marker: str = ""
 
 
 def _words(pattern: str) -> tuple[re.Pattern[str], ...]:
@@ -156,14 +160,14 @@ def compile_rules(rules: SecretRules, platform: str) -> Engine:
                          re.compile(f.context) if f.context else None)
         for word in head.split("|"):
             first.setdefault(word, []).append(compiled)
-    cover: list[str] = []                  # the shortest first words that every first word contains
+    cover: list[str] = [rules.marker] if rules.marker else []   # the shortest words every first word contains
     for word in sorted(first, key=len):
         if not any(c in word for c in cover):
             cover.append(word)
     hint = re.compile("|".join(re.escape(w) for w in cover))
     strip = re.compile("|".join(f"(?:{s})" for s in rules.strip)) if rules.strip else None
     return Engine(first={k: tuple(v) for k, v in first.items()}, hint=hint, strip=strip, terminator=rules.terminator,
-                  stored=tuple((re.compile(p), r) for p, r in rules.stored))
+                  stored=tuple((re.compile(p), r) for p, r in rules.stored), marker=rules.marker)
 
 
 def as_stored(engine: Engine, masked: str) -> str:
@@ -251,6 +255,7 @@ def mask_line(engine: Engine, line: str, mark: str, context: str | None = None) 
         >>> mask_line(e, "enable password sha512 $6$salt$hash", "<secret>")
         ('enable password sha512 <secret>', 1)
     """
+    marked = bool(engine.marker) and engine.marker in line
     if engine.strip is not None:
         line = engine.strip.sub("", line).rstrip()
     if '"' in line:
@@ -260,6 +265,9 @@ def mask_line(engine: Engine, line: str, mark: str, context: str | None = None) 
         tokens = line.split()
         spans = []
     hits = _targets(engine, tokens, line, line if context is None else context)
+    if not hits and marked and len(tokens) > 1:
+        last_value = len(tokens) - 1 if tokens[-1] != engine.terminator else len(tokens) - 2
+        hits = {last_value} if last_value > 0 else set()
     if not hits:
         return line, 0
     if not spans:
@@ -310,7 +318,7 @@ def mask_text(engine: Engine, text: str, mark: str, known: Iterable[str] = (), *
         words = raw.split()
         if engine.terminator:
             words = [w.rstrip(engine.terminator) for w in words]
-        if first.isdisjoint(words):
+        if first.isdisjoint(words) and not (engine.marker and engine.marker in raw):
             parts.append(text[pos:end])
             pos = end
             continue

@@ -117,3 +117,10 @@ def test_known_secrets_longest_first() -> None:
     engine = engine_for("frr")
     text, n = mask_text(engine, "description abc abcdef\n", "<x>", known=["abcd", "abcdef"])
     assert text == "description abc <x>\n" and n == 1
+
+
+def test_junos_secret_data_marker_masks_a_form_nobody_declared() -> None:
+    text = 'services {\n    some-future-knob "$9$NotDeclared42"; ## SECRET-DATA\n    plain-knob xyz;\n}\n'
+    out = mask_secrets("juniper_junos", text)
+    assert "$9$NotDeclared42" not in out and "SECRET-DATA" not in out
+    assert "some-future-knob <secret>;" in out and "plain-knob xyz;" in out

@@ -40,7 +40,7 @@ FORMS: tuple[SecretForm, ...] = (
 
 #: Junos stores an SNMPv3 authentication-password / privacy-password as the engine-specific
 #: authentication-key / privacy-key: compared as one form.
-RULES = SecretRules(forms=FORMS, strip=(r"\s*## SECRET-DATA\s*$",), terminator=";", stored=(
+RULES = SecretRules(forms=FORMS, strip=(r"\s*## SECRET-DATA\s*$",), terminator=";", marker="## SECRET-DATA", stored=(
     (r"\bauthentication-password <secret>", "authentication-key <secret>"),
     (r"\bprivacy-password <secret>", "privacy-key <secret>"),
 ))
