@@ -33,6 +33,7 @@ class NetBoxSettings(BaseModel):
     batch: Annotated[int, Field(ge=1, le=5000)] = 250
     page_size: Annotated[int, Field(ge=50, le=5000)] = 1000
     workers: Annotated[int, Field(ge=1, le=32)] = 4
+    write_workers: Annotated[int, Field(ge=1, le=8)] = 1
     timeout: Annotated[float, Field(gt=0)] = 120.0
     grace_days: Annotated[float, Field(ge=0)] = 7.0
     cache_dir: Path = Path(".state/netbox-cache")

@@ -29,8 +29,6 @@ from nornir_tasks.settings import Settings
 
 app = typer.Typer(help="NetBox as the source of truth: init, push, pull.", no_args_is_help=True)
 
-PULL_HEADER = "{file} — pulled from NetBox {url} by govnet netbox pull\n"
-
 
 def client_from(settings: Settings) -> Any:
     from nornir_tasks.netbox.client import NetBoxClient, token_from_env
@@ -97,7 +95,7 @@ def push(
     report = do_push(client, desired, settings.resolve(settings.state_dir) / "netbox-sync.json", commit=commit,
                      prune=prune, force=force, scoped=bool(filter),
                      grace_days=settings.netbox.grace_days if grace_days is None else grace_days,
-                     batch=settings.netbox.batch)
+                     batch=settings.netbox.batch, workers=settings.netbox.write_workers)
     if format is Format.json:
         emit_json(report.model_dump(mode="json"))
     else:
@@ -135,20 +133,25 @@ def pull(
     format: FormatOpt = Format.table,
 ) -> None:
     """NetBox → inventory files in --out, then validated like any inventory (exit 2 on an error)."""
+    from nornir_tasks.errors import Finding, Severity
     from nornir_tasks.fileio import write_if_changed
-    from nornir_tasks.inventory.generate import to_yaml
     from nornir_tasks.inventory.load import load_inventory
+    from nornir_tasks.netbox.mapping import UNMAPPED
+    from nornir_tasks.netbox.plugin import file_texts
     from nornir_tasks.netbox.sync import pull_files
 
     settings = settings_from(config, None)
     client = client_from(settings)
     client.check()
     files = pull_files(client)
-    for name, content in files.items():
-        write_if_changed(out / name, to_yaml(content, PULL_HEADER.format(file=name, url=client.url)))
+    unmapped = files.get(UNMAPPED, [])
+    for name, text in file_texts(files, f"— pulled from NetBox {client.url} by govnet netbox pull").items():
+        write_if_changed(out / name, text)
     result = load_inventory(out)
+    result.findings[:0] = [Finding(code="NBX-005", severity=Severity.ERROR, message=m,
+                                   hint="fix it in NetBox; govnet cannot hold it") for m in unmapped]
     print_findings(result.findings, format)
     if format is Format.table:
         console(stderr=True).print(f"{out}: {len(result.inventory.devices)} devices, {len(result.inventory.sites)} "
                                    f"sites pulled from {client.url} — {summary_of(result.findings)}")
-    raise typer.Exit(EXIT_USAGE if result.errors else EXIT_OK)
+    raise typer.Exit(EXIT_USAGE if result.errors or unmapped else EXIT_OK)

@@ -72,6 +72,7 @@ SITE_STATUS_BACK = {"planned": "planned", "staging": "installed", "active": "act
 UNSPECIFIED = "unspecified"
 LAN_ROLE, ALLOCATION_ROLE = "lan", "allocation"
 DEFAULTS_CONTEXT = "govnet-defaults"
+UNMAPPED = "_unmapped"   # inventory_files(): sentences about NetBox objects no inventory file can hold
 GROUP_CONTEXT_PREFIX = "govnet-group-"
 
 
@@ -463,7 +464,9 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def inventory_files(records: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """NetBox records per kind → the content of each inventory file, in the loader's shapes.
+    """NetBox records per kind → the content of each inventory file, in the loader's shapes, plus
+    ``files[UNMAPPED]``: a sentence for every object that no file can hold (a device without a name, a second
+    device with the same name).
 
     Objects that are not govnet's shape (a site without a province region, a prefix without one of govnet's
     roles) are still written when they can be; the loader's validation then reports what is missing.
@@ -494,8 +497,14 @@ def inventory_files(records: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         if rec.get("assigned_object_type") == "dcim.interface" and rec.get("assigned_object_id"):
             ips.setdefault(rec["assigned_object_id"], {})[_value(rec.get("family"))] = rec["address"]
     hosts: dict[str, Any] = {}
+    unmapped: list[str] = []
     for rec in records.get("device", []):
         if not rec.get("name"):
+            unmapped.append(f"device id {rec['id']} has no name; govnet's hosts are keyed by name")
+            continue
+        if rec["name"] in hosts:
+            unmapped.append(f"device {rec['name']} (id {rec['id']}, site {_name(rec.get('site'))}) has the name of "
+                            "another device; govnet's host names are unique")
             continue
         cf = _cf(rec)
         dtype = by_id.get("device_type", {}).get((rec.get("device_type") or {}).get("id"), {})
@@ -558,7 +567,8 @@ def inventory_files(records: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "gateway": cf.get("gateway"), "description": rec.get("description") or None}))
     groups, defaults = _contexts(records)
     return {"hosts.yaml": hosts, "groups.yaml": groups, "defaults.yaml": defaults, "sites.yaml": sites,
-            "circuits.yaml": circuits, "links.yaml": links, "lans.yaml": lans, "ip_allocations.yaml": allocations}
+            "circuits.yaml": circuits, "links.yaml": links, "lans.yaml": lans, "ip_allocations.yaml": allocations,
+            UNMAPPED: unmapped}
 
 
 def _end(term: dict[str, Any]) -> dict[str, Any]:
