@@ -39,7 +39,7 @@ def _check_filters(values: list[str] | None) -> list[str] | None:
 
 
 FilterOpt = Annotated[list[str] | None, typer.Option("--filter", "-f", callback=_check_filters,
-                      help="key=value (province, level, role, region, platform, site, status, group) or host name/glob; repeatable.")]
+                      help="key=value (province, level, role, region, platform, site, status, group) or host name; ids, names (Lai Châu, Sìn Hồ: accents optional) and globs; repeatable.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table (people) or json (programs, on stdout).")]
 LabOpt = Annotated[bool, typer.Option("--lab", help="Talk to the lab routers instead of the real devices (see 'govnet lab up').")]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Really change devices; without it this is a dry run.")]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nornir_tasks.inventory.load import LoadResult, load_or_raise
-from nornir_tasks.inventory.selection import select
+from nornir_tasks.inventory.selection import select, suggest
 from nornir_tasks.settings import Settings, load_settings
 from nornir_tasks.stage import ProgressFn, StageContext
 
@@ -26,7 +26,9 @@ def selection(result: LoadResult, filters: list[str] | None) -> list[str]:
 
     names = select(result.inventory, filters or [])
     if filters and not names:
-        raise GovnetError(f"no device matches --filter {' '.join(filters)}", code="CFG-003",
+        close = suggest(result.inventory, filters)
+        maybe = f" — did you mean {' or '.join(close)}?" if close else ""
+        raise GovnetError(f"no device matches --filter {' '.join(filters)}{maybe}", code="CFG-003",
                           hint="check the values with 'govnet inventory list'")
     return names
 

@@ -26,6 +26,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -189,3 +190,20 @@ def load_geography(data_dir: Path | None = None) -> Geography:
                                     short_key=first[4], lat=float(first[5]), lon=float(first[6]),
                                     communes=tuple(communes))
     return Geography(provinces=provinces, region_fallbacks=fallbacks)
+
+
+def province_names(data_dir: Path | None = None) -> dict[str, str]:
+    """Province code → official 2025 name, read quickly (no communes, no regions): what ``--filter
+    province="Lai Châu"`` compares against. Empty when the package data cannot be read.
+
+    Examples:
+        >>> province_names()["12"], len(province_names())
+        ('Tỉnh Lai Châu', 34)
+    """
+    try:
+        folder = data_dir or _data_dir()
+        with closing(sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT DISTINCT provinceCode, province FROM admin_units").fetchall()
+    except (ConfigError, OSError, sqlite3.Error):
+        return {}     # codes still work; names need the package data
+    return {str(code).zfill(2): _nfc(name) for code, name in rows}
