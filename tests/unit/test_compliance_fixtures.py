@@ -110,3 +110,28 @@ def test_multiline_banner_is_one_line_and_compared():
     comp = compare_text("cisco_ios", i, r)
     (banner,) = [f for f in comp.features if not f.compliant]
     assert banner.name == "banner" and "CẢNH BÁO" in banner.missing[0] and "Welcome" in banner.extra[0]
+
+
+RENDERED = [c for c in CASES if "rendered_from" in yaml.safe_load((c / "expected.yaml").read_text(encoding="utf-8"))]
+
+
+def test_fresh_fixtures_cover_frr_and_junos():
+    """FRR and Junos cases name the device they were rendered from (the other platforms' cases are older)."""
+    assert {c.parent.name for c in RENDERED} >= {"frr", "juniper_junos"}
+    assert all(c in RENDERED for c in CASES if c.parent.name in {"frr", "juniper_junos"})
+
+
+@pytest.mark.parametrize("case", RENDERED, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_intended_fixture_equals_the_current_render(case: Path):
+    """intended.cfg is what the templates render today for the device named in expected.yaml, not a stale copy
+    (a template change must come with regenerated fixtures, and for FRR a re-capture of running.cfg)."""
+    from nornir_tasks.inventory.load import load_or_raise
+    from nornir_tasks.render.engine import render_device
+
+    root = Path(__file__).resolve().parents[2]
+    device = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))["rendered_from"]
+    inv = load_or_raise(root / "inventory").inventory
+    assert inv.devices[device].platform.value == case.parent.name or case.parent.name == "frr"
+    rendered = render_device(inv, device, root / "templates", platform=case.parent.name)
+    assert (case / "intended.cfg").read_text(encoding="utf-8") == rendered, (
+        f"stale: python -m nornir_tasks.render.engine {device} {case.parent.name} > {case / 'intended.cfg'}")
