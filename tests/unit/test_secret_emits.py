@@ -110,6 +110,8 @@ def test_values_are_checked_against_the_declared_form(platform: str, line: str, 
 
 @pytest.mark.parametrize(("platform", "intended", "running"), [
     ("arista_eos", "tacacs-server host 10.0.0.1 key 0 <secret:GOVNET_TACACS_KEY>", "tacacs-server host 10.0.0.1 key 7 070E33455D1D18"),
+    ("arista_eos", "snmp-server user mon RO v3 auth sha256 <secret:GOVNET_SNMP_AUTH> priv aes <secret:GOVNET_SNMP_PRIV>",
+     "snmp-server user mon RO v3 localized 800028ba03a1b2 auth sha256 a6f0c1d2e3b4a596 priv aes 0f1e2d3c4b5a6978"),
     ("cisco_ios", "tacacs server T1\n key 0 <secret:GOVNET_TACACS_KEY>", "tacacs server T1\n key 7 104D000A0618"),
     ("cisco_ios", "radius server R1\n key 0 <secret:GOVNET_RADIUS_KEY>", "radius server R1\n key 6 FLgBaJHXdYY_AcHZZMgQ"),
     ("juniper_junos", 'set snmp v3 usm local-engine user m authentication-sha256 authentication-password "<secret:A>"',

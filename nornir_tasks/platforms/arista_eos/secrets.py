@@ -49,8 +49,10 @@ FORMS: tuple[SecretForm, ...] = (
                source=UM + "ipsec"),
 )
 
-#: EOS shows a key entered as ``key 0 <plain>`` as ``key 7 <encrypted>``: compared as one form.
-RULES = SecretRules(forms=FORMS, stored=((r"\bkey (?:0|7|8a) <secret>", "key 7 <secret>"),))
+#: EOS shows a key entered as ``key 0 <plain>`` as ``key 7 <encrypted>``, and an SNMPv3 user's passphrases as keys
+#: ``localized`` to its engine ID: compared as one form.
+RULES = SecretRules(forms=FORMS, stored=((r"\bkey (?:0|7|8a) <secret>", "key 7 <secret>"),
+                                         (r"\bv3 localized <secret> auth ", "v3 auth ")))
 
 _ENV = r"<secret:(?P<env>[A-Z_][A-Z0-9_]*)>"
 
