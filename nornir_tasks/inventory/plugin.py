@@ -11,7 +11,8 @@ It loads and validates every inventory file (raising :class:`~nornir_tasks.error
 findings when there is an error) — or, given ``loaded`` (an already validated
 :class:`~nornir_tasks.inventory.load.LoadResult`, from :func:`nornir_tasks.runner.build_nornir`), uses that model
 as is, without reading a file again — and gives each host ``site``, ``device``, ``interfaces``, ``circuits`` and
-``role`` in ``host.data``, plus groups derived from the data (``province__12``, ``level__commune``,
+``role`` in ``host.data``, the filter keys as plain strings (``province``, ``level``, ``region``, ``status``,
+``site_id``: see :func:`filter_keys`), plus groups derived from the data (``province__12``, ``level__commune``,
 ``region__TDMNPB``, ``role__ce_router``, ``platform__frr``, ``site__<id>``). Credentials come from the
 environment variables named in the options (defaults ``GOVNET_USERNAME`` / ``GOVNET_PASSWORD``).
 An optional ``overlay`` file (written by ``govnet lab up``) replaces hostname, port and platform per host.
@@ -38,7 +39,7 @@ from nornir_tasks.errors import InventoryError
 from nornir_tasks.inventory.load import LoadResult, load_or_raise
 from nornir_tasks.inventory.validate import circuits_by_device
 from nornir_tasks.inventory.yamlio import ReadFailed, read_yaml
-from nornir_tasks.model import Platform, derived_groups
+from nornir_tasks.model import Platform, Site, derived_groups
 from nornir_tasks.platforms import info
 from nornir_tasks.platforms.hardware import device_model
 
@@ -70,6 +71,21 @@ def read_overlay(path: Path) -> dict[str, dict[str, Any]]:
         raise InventoryError(exc.finding.sentence(), code=exc.finding.code,
                              hint="run 'govnet lab up' to (re)write the lab overlay") from exc
     return data.get("hosts", {}) if isinstance(data, dict) else {}
+
+
+def filter_keys(site: Site) -> dict[str, str]:
+    """The keys ``--filter`` knows, as plain strings in ``host.data`` so that Nornir's own filters work:
+    ``nr.filter(level="commune")``, ``nr.filter(F(province="12") & F(role="ce_router"))``, ``F(site_id=…)``.
+    (``site`` itself stays the :class:`~nornir_tasks.model.Site`: ``F(site__id="12-sin-ho")`` works too.)
+
+    Examples:
+        >>> s = Site(id="12-sin-ho", name="Xã Sìn Hồ", level="commune", province_code="12", commune_code="03478",
+        ...          region="TDMNPB", site_type="commune_hq", status="active")
+        >>> filter_keys(s)
+        {'province': '12', 'level': 'commune', 'region': 'TDMNPB', 'status': 'active', 'site_id': '12-sin-ho'}
+    """
+    return {"province": site.province_code, "level": site.level.value, "region": site.region.value,
+            "status": site.status.value, "site_id": site.id}
 
 
 def build_nornir_inventory(result: LoadResult, *, username: str | None = None, password: str | None = None,
@@ -110,7 +126,7 @@ def build_nornir_inventory(result: LoadResult, *, username: str | None = None, p
             groups=ParentGroups(parents),
             data={"device": dev, "site": site, "role": dev.role.value, "interfaces": dev.interfaces,
                   "circuits": tuple(by_dev.get(dev.name, ())), "intended_platform": dev.platform.value,
-                  "lab": bool(over)},
+                  "lab": bool(over), **filter_keys(site)},
             connection_options=conn,
             defaults=defaults,
         )

@@ -184,3 +184,25 @@ def test_random_mutations_never_crash(tmp_path_factory, file, pick, value, mode,
         assert exc.findings and all(f.code in CATALOG for f in exc.findings)
         return
     assert result.inventory.devices is not None
+
+
+def test_nornirs_own_filters_see_the_common_keys(monkeypatch) -> None:
+    """[U1] ``nr.filter(level="commune")`` and ``F(province="12")`` silently returned 0 hosts."""
+    from nornir import InitNornir
+    from nornir.core.filter import F
+
+    monkeypatch.chdir(ROOT)
+    nr = InitNornir(config_file="config.yaml")
+    inv = load_or_raise(SAMPLE).inventory
+    hosts = nr.inventory.hosts
+    assert set(nr.filter(level="commune").inventory.hosts) == set(select(inv, ["level=commune"])) != set()
+    in_12 = set(select(inv, ["province=12"]))
+    assert set(nr.filter(F(province="12")).inventory.hosts) == in_12 != set()
+    assert set(nr.filter(F(province="12") & F(role="ce_router")).inventory.hosts) == set(
+        select(inv, ["province=12", "role=ce_router"])) != set()
+    assert set(nr.filter(region="TDMNPB", status="active").inventory.hosts) == set(
+        select(inv, ["region=TDMNPB", "status=active"])) != set()
+    assert list(nr.filter(site_id="12-sin-ho").inventory.hosts) == ["lcu-sin-ho-ce01"]
+    assert list(nr.filter(F(site__id="12-sin-ho")).inventory.hosts) == ["lcu-sin-ho-ce01"]
+    assert hosts["lcu-sin-ho-ce01"]["site"].name.endswith("Xã Sìn Hồ")     # the model is still there
+    assert nr.filter(F(province="99")).inventory.hosts == {}
