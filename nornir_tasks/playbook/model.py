@@ -117,6 +117,11 @@ def _check_step_options(step: Step, index: int, path: Path, locator: Locator) ->
     if "commit" in step.with_:
         raise _fail(path, locator, ("steps", index, "with", "commit"), "a playbook cannot switch commit on",
                     "remove it: only --commit on the command line (with mode: apply) changes devices")
+    if "out" in step.with_:
+        # an --out folder is checked by the command line (never the inventory or state, never a foreign folder);
+        # a playbook writes only to each stage's own hand-off folder, so it cannot overwrite backups or inventory
+        raise _fail(path, locator, ("steps", index, "with", "out"), "a playbook step cannot choose its output folder",
+                    "remove 'out': the stage writes to its own hand-off folder (build/, reports/)")
     try:
         make_stage(step.uses, options_for(step, None))
     except GovnetError as exc:

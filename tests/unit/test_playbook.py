@@ -40,6 +40,8 @@ BAD = {
                        "steps.0.with.commit", "cannot switch commit on"),
     "rollout on render": ("name: x\nsteps:\n  - uses: render\n    rollout: {canary: 1}\n", 4, "steps.0.rollout",
                           "does not change devices"),
+    "out into state": ("name: x\nsteps:\n  - uses: render\n    with: {out: .state/backups}\n", 4,
+                       "steps.0.with.out", "cannot choose its output folder"),
     "bad mode": ("name: x\nmode: yolo\nsteps:\n  - uses: render\n", 2, "mode", "check"),
     "duplicate ids": ("name: x\nsteps:\n  - uses: render\n  - uses: render\n", 4, "steps.1", "two steps"),
     "no steps": ("name: x\nsteps: []\n", 2, "steps", "at least 1"),
