@@ -233,6 +233,59 @@ def test_changed_host_key_fails_the_host_without_sending_the_password(lab, tmp_p
         os.kill(pid, 15)
 
 
+def _backup_env(config: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nornir_tasks.cli", "backup", "--config", str(config), "--lab",
+                           *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_wrong_password_is_a_sentence_per_host_and_never_shown(lab, tmp_path: Path) -> None:
+    """DEV-003 for real: the lab's sshd refuses a wrong GOVNET_PASSWORD. Each host gets one coded sentence
+    naming it, the run exits 1 without a traceback, the last backups are kept, and neither the wrong nor the
+    right password appears in the output, the reports or the backups."""
+    config = _project(lab, tmp_path)
+    assert _backup(config, "-f", NATIVE, "-f", GATEWAY).returncode == 0
+    saved = {n: (_state(config) / "backups" / f"{n}.cfg").read_text() for n in (NATIVE, GATEWAY)}
+    wrong = "Wr0ng-" + lab.password[::-1]
+    env = {**os.environ, "GOVNET_PASSWORD": wrong}
+    proc = _backup_env(config, env, "-f", NATIVE, "-f", GATEWAY, "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = {r["host"]: r for r in json.loads(proc.stdout)["hosts"]}
+    assert set(rows) == {NATIVE, GATEWAY}
+    for name, row in rows.items():
+        assert row["status"] == "unreachable", row
+        assert row["error"].startswith(f"[DEV-003] {name} (") and "authentication failed" in row["error"], row
+    table = _backup_env(config, env, "-f", NATIVE)
+    assert table.returncode == 1
+    assert f"{NATIVE} (" in table.stdout + table.stderr and "authentication failed" in table.stdout + table.stderr
+    for out in (proc, table):
+        text = out.stdout + out.stderr
+        assert "Traceback" not in text and wrong not in text and lab.password not in text, text
+    for n, before in saved.items():
+        assert (_state(config) / "backups" / f"{n}.cfg").read_text() == before
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    for p in written:
+        data = p.read_bytes()
+        assert wrong.encode() not in data and lab.password.encode() not in data, p
+
+
+def test_refused_login_on_one_host_leaves_the_others_fine(lab, tmp_path: Path) -> None:
+    """One host's account refused for real (the overlay gives that host a user the router does not have; the
+    password stays the one from the environment): that host fails with DEV-003, the others are backed up."""
+    alt = _overlay_with(lab, tmp_path, GATEWAY, lab.router(GATEWAY).address, lab.router(GATEWAY).port)
+    overlay = alt / "overlay.yaml"
+    data = yaml.safe_load(overlay.read_text(encoding="utf-8"))
+    for conn in data["hosts"][GATEWAY]["connection_options"].values():
+        conn["username"] = "nosuch" + lab.username[3:]
+    overlay.write_text(yaml.safe_dump(data), encoding="utf-8")
+    config = _project(lab, tmp_path, lab_dir=alt)
+    proc = _backup(config, "-f", NATIVE, "-f", GATEWAY, "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = {r["host"]: r for r in json.loads(proc.stdout)["hosts"]}
+    assert rows[GATEWAY]["error"].startswith(f"[DEV-003] {GATEWAY} (") and rows[GATEWAY]["status"] == "unreachable"
+    assert rows[NATIVE]["status"] == "ok" and not rows[NATIVE]["error"], rows[NATIVE]
+    assert "Traceback" not in proc.stderr and lab.password not in proc.stdout + proc.stderr
+
+
 # ---------------------------------------------------------------------------------------------------------
 # napalm_frr against a real router
 # ---------------------------------------------------------------------------------------------------------
