@@ -1,5 +1,10 @@
 """The ``govnet`` command. No business logic here: each stage's commands live in their own module and call
-the pure core; this module only wires them together and turns errors into sentences and exit codes."""
+the pure core; this module only wires them together and turns errors into sentences and exit codes.
+
+``app`` is built on first use (``from nornir_tasks.cli import app`` gives the whole command); :func:`main`
+imports only the sub-command it runs (``govnet render`` never imports the lab, rollout or NetBox code), which
+keeps every command's start-up short.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,6 @@ import sys
 import typer
 
 from nornir_tasks.errors import GovnetError
-
-app = typer.Typer(name="govnet", help="Network automation for the dedicated data network (mạng TSLCD).",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 
 #: (sub-command, module under nornir_tasks.cli, one-line help); in the order of the flow.
 STAGES = [
@@ -28,8 +30,18 @@ STAGES = [
 ]
 
 
-def _register() -> None:
+def _root() -> None:
+    """Network automation for the dedicated data network (mạng TSLCD)."""
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``govnet`` Typer app with every sub-command, or only ``only`` (a name of :data:`STAGES`)."""
+    app = typer.Typer(name="govnet", help="Network automation for the dedicated data network (mạng TSLCD).",
+                      no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+    app.callback()(_root)     # a group even with one sub-command (Typer would run a lone command as the root)
     for name, module, help_text in STAGES:
+        if only is not None and name != only:
+            continue
         try:
             mod = importlib.import_module(f"nornir_tasks.cli.{module}")
         except ModuleNotFoundError as exc:
@@ -41,9 +53,24 @@ def _register() -> None:
             app.add_typer(sub, name=name, help=help_text)
         elif callable(getattr(mod, "command", None)):
             app.command(name=name, help=help_text)(mod.command)
+    return app
 
 
-_register()
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _invoked(argv: list[str]) -> str | None:
+    """The sub-command a command line runs, when it names one (else None: build them all, e.g. for --help).
+
+    Examples:
+        >>> _invoked(["govnet", "render", "--filter", "x"]), _invoked(["govnet", "--help"]), _invoked(["govnet"])
+        ('render', None, None)
+    """
+    first = next((a for a in argv[1:] if not a.startswith("-")), None)
+    return first if first in {name for name, _, _ in STAGES} else None
 
 
 def main() -> None:
@@ -51,6 +78,7 @@ def main() -> None:
     if debug:
         sys.argv.remove("--debug")
         logging.basicConfig(level=logging.DEBUG)
+    app = build_app(_invoked(sys.argv))
     try:
         app(standalone_mode=True)
     except GovnetError as exc:

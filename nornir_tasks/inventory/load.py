@@ -88,6 +88,8 @@ class LoadResult:
     invalid: dict[str, set[str]] = field(default_factory=dict)
     connection_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     usernames: dict[str, str] = field(default_factory=dict)
+    #: entity digests (:func:`nornir_tasks.inventory.digests.entity_digests`), filled in by the model cache
+    digests: dict[tuple[str, str], bytes] | None = None
 
     @property
     def errors(self) -> list[Finding]:

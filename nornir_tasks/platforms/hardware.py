@@ -86,10 +86,17 @@ class DeviceModel(BaseModel):
             >>> DeviceModel(name="x", ports=("Gi0/0/0-1",), mgmt_port="Gi0", source="-").all_ports()
             ('Gi0/0/0', 'Gi0/0/1', 'Gi0')
         """
-        out = [p for spec in self.ports for p in expand_ports(spec)]
-        if self.mgmt_port:
-            out.append(self.mgmt_port)
-        return tuple(out)
+        return _all_ports(self.ports, self.mgmt_port)
+
+
+@cache
+def _all_ports(ports: tuple[str, ...], mgmt_port: str | None) -> tuple[str, ...]:
+    """:meth:`DeviceModel.all_ports`, computed once per model (validation asks for every interface of 10,000
+    devices)."""
+    out = [p for spec in ports for p in expand_ports(spec)]
+    if mgmt_port:
+        out.append(mgmt_port)
+    return tuple(out)
 
 
 def expand_ports(spec: str) -> list[str]:

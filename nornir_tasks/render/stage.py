@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict
 
 from nornir_tasks.paths import Paths
 from nornir_tasks.render.batch import RenderOutcome, RenderStatus, render_many
+from nornir_tasks.render.incremental import manifest_path
 from nornir_tasks.stage import HostOutcome, HostStatus, StageContext, StageReport
 
+_Outcome = HostOutcome[RenderOutcome]
 _STATUS = {RenderStatus.CHANGED: HostStatus.CHANGED, RenderStatus.UNCHANGED: HostStatus.OK,
            RenderStatus.FAILED: HostStatus.FAILED}
 
@@ -29,13 +31,13 @@ def host_outcome(o: RenderOutcome) -> HostOutcome[RenderOutcome]:
         >>> h.status.value, h.code, h.result.status.value
         ('failed', 'RND-003', 'failed')
     """
-    return HostOutcome[RenderOutcome](host=o.host, status=_STATUS[o.status], result=o, code=o.code, error=o.error,
-                                      hint=o.hint)
+    return _Outcome(host=o.host, status=_STATUS[o.status], result=o, code=o.code, error=o.error, hint=o.hint)
 
 
 class RenderStage(BaseModel):
     """Render intended configs. Options (a playbook's ``with:``): ``out`` (folder; default the hand-off folder
-    ``intended`` or ``intended-lab``), ``lab`` (every device's FRR stand-in; default the context's lab mode)."""
+    ``intended`` or ``intended-lab``), ``lab`` (every device's FRR stand-in; default the context's lab mode),
+    ``incremental`` (default on: hosts whose inputs did not change since the last run are not rendered again)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -43,6 +45,8 @@ class RenderStage(BaseModel):
 
     out: Path | None = None
     lab: bool | None = None
+    #: render only hosts whose inputs (inventory entities, templates, code) changed since the last run
+    incremental: bool = True
 
     def run(self, ctx: StageContext, selection: Sequence[str]) -> StageReport[RenderOutcome]:
         """Render ``selection``; a host that fails (missing variable, template error, unsafe value) fails alone."""
@@ -58,8 +62,11 @@ class RenderStage(BaseModel):
             done += n
             ctx.progress("render", done, len(names))
 
+        manifest = manifest_path(ctx.paths.cache_dir, out_dir) if self.incremental else None
+        digests = ctx.source.digests if ctx.source is not None else None
         outcomes = render_many(ctx.inventory, names, ctx.paths.templates_dir, out_dir, lab=lab, workers=ctx.jobs,
-                               progress=advance, bytecode_dir=ctx.paths.cache_dir / "jinja")
+                               progress=advance, bytecode_dir=ctx.paths.cache_dir / "jinja", manifest=manifest,
+                               digests=digests)
         return StageReport[RenderOutcome](
             stage=self.name, dry_run=False, started=started, finished=datetime.now(UTC),
             outcomes=tuple(host_outcome(o) for o in outcomes),
