@@ -18,8 +18,8 @@ def settings_from(config: Path, inventory: Path | None) -> Settings:
 
 
 def inventory_from(settings: Settings, today: date | None = None) -> LoadResult:
-    """The validated inventory (InventoryError on any error), from the cache under the state folder when the
-    files, the date and the validation code are unchanged (:mod:`nornir_tasks.inventory.cache`)."""
+    """The validated inventory (InventoryError on any error), from the cache (``<build>/cache/inventory``) when
+    the files, the date and the validation code are unchanged (:mod:`nornir_tasks.inventory.cache`)."""
     import gc
 
     from nornir_tasks.inventory.cache import load_cached
@@ -30,7 +30,7 @@ def inventory_from(settings: Settings, today: date | None = None) -> LoadResult:
     was = gc.isenabled()
     gc.disable()
     try:
-        result = load_cached(settings.resolve(settings.inventory_dir), Paths.of(settings).state_root / "cache",
+        result = load_cached(settings.resolve(settings.inventory_dir), Paths.of(settings).cache_dir / "inventory",
                              today=today)
         gc.freeze()
     finally:

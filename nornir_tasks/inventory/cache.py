@@ -4,9 +4,10 @@ neither the inventory files, the validation date nor govnet's validation code ch
 The key is a digest of the files' bytes (every file :data:`nornir_tasks.inventory.load.FILES` names, missing
 ones too), the date findings are judged on, and the size and mtime of the modules that load and validate (so a
 changed check never serves stale findings). Only inventories without errors are cached (an inventory with errors
-raises before anything uses it). The cache lives under the state folder (``<state_dir>/cache``, folder 0700,
-files 0600): it is a pickle, so only govnet writes it and only a state folder nobody else can write holds it.
-One file per inventory folder: a new key replaces the old file.
+raises before anything uses it). The cache lives with the build cache (``<build_dir>/cache/inventory``, folder
+0700, files 0600; never in the state folder, which only device-facing stages write): it is a pickle, so only
+govnet writes it and only a folder nobody else can write holds it. One file per inventory folder: a new key
+replaces the old file.
 """
 
 from __future__ import annotations
