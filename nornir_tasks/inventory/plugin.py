@@ -6,6 +6,7 @@
       plugin: GovnetInventory
       options:
         inventory_dir: inventory
+        cache_dir: build/cache/inventory      # optional: the validated model, cached (inventory/cache.py)
 
 It loads and validates every inventory file (raising :class:`~nornir_tasks.errors.InventoryError` with all
 findings when there is an error) — or, given ``loaded`` (an already validated
@@ -20,6 +21,7 @@ An optional ``overlay`` file (written by ``govnet lab up``) replaces hostname, p
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,8 @@ from nornir.core.inventory import (
 )
 
 from nornir_tasks.errors import InventoryError
-from nornir_tasks.inventory.load import LoadResult, load_or_raise
+from nornir_tasks.inventory.cache import load_cached
+from nornir_tasks.inventory.load import LoadResult
 from nornir_tasks.inventory.validate import circuits_by_device
 from nornir_tasks.inventory.yamlio import ReadFailed, read_yaml
 from nornir_tasks.model import Platform, Site, derived_groups
@@ -138,18 +141,28 @@ class GovnetInventory:
 
     def __init__(self, inventory_dir: str = "inventory", username_env: str = "GOVNET_USERNAME",
                  password_env: str = "GOVNET_PASSWORD", overlay: str | None = None,
-                 only: list[str] | None = None, loaded: LoadResult | None = None) -> None:
+                 only: list[str] | None = None, loaded: LoadResult | None = None,
+                 cache_dir: str | None = None) -> None:
         self.inventory_dir = Path(inventory_dir)
         self.username_env = username_env
         self.password_env = password_env
         self.overlay = Path(overlay) if overlay else None
         self.only = set(only) if only is not None else None
         self.result: LoadResult | None = loaded
+        self.cache_dir = Path(cache_dir) if cache_dir else None
 
     def load(self) -> Inventory:
-        if self.result is None:
-            self.result = load_or_raise(self.inventory_dir)
-        overlay = read_overlay(self.overlay) if self.overlay else None
-        return build_nornir_inventory(self.result, username=os.environ.get(self.username_env),
-                                      password=os.environ.get(self.password_env), overlay=overlay,
-                                      only=self.only)
+        # about a million objects are built here and none makes a cycle: pause the cyclic garbage collector
+        # (its previous state is restored), as the loader itself does
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            if self.result is None:
+                self.result = load_cached(self.inventory_dir, self.cache_dir)
+            overlay = read_overlay(self.overlay) if self.overlay else None
+            return build_nornir_inventory(self.result, username=os.environ.get(self.username_env),
+                                          password=os.environ.get(self.password_env), overlay=overlay,
+                                          only=self.only)
+        finally:
+            if was:
+                gc.enable()

@@ -104,3 +104,13 @@ def test_a_template_change_renders_everything_again(inv_copy: Path, tmp_path: Pa
     snippet.write_text(snippet.read_text(encoding="utf-8") + "! managed by govnet\n", encoding="utf-8")
     again = render_many(result.inventory, names, templates, out, workers=1, manifest=manifest)
     assert {o.status for o in again} == {RenderStatus.CHANGED}
+
+
+def test_plain_initnornir_plugin_uses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nornir_tasks.inventory.plugin import GovnetInventory
+
+    first = GovnetInventory(inventory_dir=str(ROOT / "inventory"), cache_dir=str(tmp_path / "c")).load()
+    monkeypatch.setattr(cache_mod, "load_or_raise", lambda *a, **k: pytest.fail("loaded the files again"))
+    again = GovnetInventory(inventory_dir=str(ROOT / "inventory"), cache_dir=str(tmp_path / "c")).load()
+    assert sorted(again.hosts) == sorted(first.hosts)
+    assert again.hosts["lcu-gw01"]["site"] == first.hosts["lcu-gw01"]["site"]
