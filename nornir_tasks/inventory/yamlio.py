@@ -101,8 +101,8 @@ def read_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_BYTE
         msg = str(exc)
         if "duplicate" in msg:
             dup = find_duplicate_key(text)
-            key = dup[1] if dup else None
-            raise ReadFailed(Finding(code="INV-004", severity=Severity.ERROR, file=name, line=dup[0] if dup else None,
+            dup_line, key = dup if dup else (None, None)
+            raise ReadFailed(Finding(code="INV-004", severity=Severity.ERROR, file=name, line=dup_line,
                                      message=f"key {key!r} appears twice in the same mapping" if key else msg,
                                      hint="YAML keeps only the last one silently: remove or rename one of them")) from exc
         m = re.search(r"line (\d+), column (\d+)", msg)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,6 +75,24 @@ class LabStatusReport(StageReport[RouterStatus]):
         return 0 if self.status.converged() else 1
 
 
+def _up_outcome(r: Any, st: RouterStatus | None) -> HostOutcome[LabRouterRow]:
+    """A router just brought up: changed, or failed when it did not converge."""
+    row = LabRouterRow(name=r.name, netns=r.netns, ssh=f"{r.address}:{r.port}", platform=r.platform,
+                       emulated_by_frr=r.emulated, interfaces=len(r.interfaces))
+    if st is not None and not st.converged():
+        return HostOutcome[LabRouterRow](host=r.name, status=HostStatus.FAILED, result=row, code="LAB-003",
+                                         error=f"{r.name}: not converged")
+    return HostOutcome[LabRouterRow](host=r.name, status=HostStatus.CHANGED, result=row)
+
+
+def _not_converged(status: LabStatus | None) -> tuple[str, ...]:
+    """What is not converged: routers, else the SSH servers that are down."""
+    if status is None or status.converged():
+        return ()
+    bad = tuple(r.name for r in status.routers if not r.converged())
+    return bad or tuple(f"sshd {g}" for g, ok in status.sshd.items() if not ok)
+
+
 class LabUpStage(_Frozen):
     """Build (or complete) the lab of the selection: one FRR router per device, reachable over SSH (idempotent).
     Options: ``start_from`` (intended, baseline, drifted), ``wait`` and ``timeout`` (convergence), ``tag``,
@@ -102,19 +120,9 @@ class LabUpStage(_Frozen):
         plan = state.plan
         status = lab.wait_converged(self.timeout) if self.wait else None
         by_name = {r.name: r for r in status.routers} if status else {}
-        outcomes = []
-        for r in plan.routers:
-            row = LabRouterRow(name=r.name, netns=r.netns, ssh=f"{r.address}:{r.port}", platform=r.platform,
-                               emulated_by_frr=r.emulated, interfaces=len(r.interfaces))
-            st = by_name.get(r.name)
-            bad = st is not None and not st.converged()
-            outcomes.append(HostOutcome[LabRouterRow](
-                host=r.name, status=HostStatus.FAILED if bad else HostStatus.CHANGED, result=row,
-                code="LAB-003" if bad else None, error=f"{r.name}: not converged" if bad else None))
+        outcomes = [_up_outcome(r, by_name.get(r.name)) for r in plan.routers]
         emulated = Counter(r.platform for r in plan.routers if r.emulated)
-        not_converged = tuple(r.name for r in status.routers if not r.converged()) if status else ()
-        if status is not None and not status.converged() and not not_converged:
-            not_converged = tuple(f"sshd {g}" for g, ok in status.sshd.items() if not ok)
+        not_converged = _not_converged(status)
         return LabUpReport(stage=self.name, dry_run=False, started=started, finished=datetime.now(UTC),
                            outcomes=tuple(outcomes), files=(str(lab.paths.overlay),),
                            lab_dir=str(ctx.paths.lab_dir), overlay=str(lab.paths.overlay), drift=str(lab.paths.drift),
