@@ -15,7 +15,11 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "netbox-dev"
-DEMO = Path(os.environ.get("GOVNET_NETBOX_DEMO_SQL", "/work/shared/data/netbox-demo/netbox-demo-v4.2.sql.gz"))
+_NAME = "data/netbox-demo/netbox-demo-v4.2.sql.gz"
+#: shared/ lies beside the project's folder (the developers' machines and CI's clone alike)
+DEMO = Path(os.environ.get("GOVNET_NETBOX_DEMO_SQL") or next(
+    (str(p) for p in (ROOT.parent / "shared" / _NAME, Path("/work/shared") / _NAME) if p.is_file()),
+    str(ROOT.parent / "shared" / _NAME)))
 
 
 @pytest.fixture(scope="module")
