@@ -71,12 +71,34 @@ class Settings(BaseModel):
         return os.environ.get(getattr(self.credentials, f"{which}_env"))
 
 
+def find_config(start: Path, name: str = "config.yaml") -> Path | None:
+    """The nearest ``name`` in ``start`` or one of its parents (``None`` when there is none), so that govnet
+    works from a subfolder of the project. ``--config`` and ``GOVNET_CONFIG`` name the file outright.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     root = Path(tmp)
+        ...     _ = (root / "config.yaml").write_text("user_defined: {}")
+        ...     (root / "inventory" / "plans").mkdir(parents=True)
+        ...     find_config(root / "inventory" / "plans") == root / "config.yaml"
+        True
+    """
+    for folder in (start, *start.parents):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_settings(config_file: str | Path = "config.yaml", inventory_dir: str | Path | None = None) -> Settings:
     """Read config.yaml; ``inventory_dir`` (from ``--inventory``) overrides the configured folder.
 
     A missing config.yaml is fine when ``--inventory`` is given: defaults apply.
     """
     path = Path(config_file)
+    if str(config_file) == "config.yaml" and not path.exists():
+        path = find_config(Path.cwd()) or path      # run from a subfolder: the nearest config.yaml above
     raw: dict[str, Any] = {}
     if path.exists():
         try:

@@ -30,14 +30,28 @@ STAGES = [
 ]
 
 
-def _root() -> None:
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("govnet")
+        except PackageNotFoundError:
+            text = "unknown (not installed: pip install -e .)"
+        typer.echo(f"govnet {text}")
+        raise typer.Exit(0)
+
+
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print govnet's version and exit.")) -> None:
     """Network automation for the dedicated data network (mạng TSLCD)."""
 
 
 def build_app(only: str | None = None) -> typer.Typer:
     """The ``govnet`` Typer app with every sub-command, or only ``only`` (a name of :data:`STAGES`)."""
     app = typer.Typer(name="govnet", help="Network automation for the dedicated data network (mạng TSLCD).",
-                      no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                      no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})    # sub-commands inherit -h
     app.callback()(_root)     # a group even with one sub-command (Typer would run a lone command as the root)
     for name, module, help_text in STAGES:
         if only is not None and name != only:

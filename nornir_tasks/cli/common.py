@@ -27,7 +27,9 @@ class Format(str, Enum):
     json = "json"
 
 
-ConfigOpt = Annotated[Path, typer.Option("--config", help="Nornir config file with govnet settings under user_defined.")]
+ConfigOpt = Annotated[Path, typer.Option("--config", envvar="GOVNET_CONFIG",
+                      help="Nornir config file with govnet settings under user_defined (default: $GOVNET_CONFIG, "
+                           "else the nearest config.yaml in this folder or above).")]
 InventoryOpt = Annotated[Path | None, typer.Option("--inventory", help="Inventory folder (default: from config.yaml).")]
 def _check_filters(values: list[str] | None) -> list[str] | None:
     """Judge every ``--filter`` as the command line is read, before a command opens or writes anything."""
