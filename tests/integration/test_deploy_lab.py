@@ -112,14 +112,18 @@ def _journal(lab: Any) -> Journal:
     return Journal(_paths(lab).state_dir)
 
 
-def _latest_run(lab: Any, after: str) -> str | None:
+def _latest_run(lab: Any, after: frozenset[str]) -> str | None:
+    """The newest journaled run that was not there when ``after`` was taken (see :func:`_mark`)."""
     with _journal(lab) as j:
-        runs = [r for r in j.runs(5) if r.run_id > after]
+        runs = [r for r in j.runs(50) if r.run_id not in after]
     return runs[0].run_id if runs else None
 
 
-def _mark() -> str:
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() - 1))
+def _mark(lab: Any) -> frozenset[str]:
+    # the run ids already in the journal: a time stamp is not enough, run ids have a one-second resolution and the
+    # previous test's last run may share the second
+    with _journal(lab) as j:
+        return frozenset(r.run_id for r in j.runs(50))
 
 
 def _ospf_full(lab: Any, host: str) -> set[str]:
@@ -176,7 +180,7 @@ def test_router_killed_mid_wave_stops_the_run_and_resume_finishes(lab: Any, inte
                        wave_size=Amount.parse("2", "--wave-size"))
     assert len(waves) == 3
     victim = waves[1].hosts[0]
-    mark = _mark()
+    mark = _mark(lab)
     proc = _start(lab, *_filters(hosts), "--commit", "--canary", "1", "--wave-size", "2", "--max-failures", "0",
                   "--pause-between", "15", "--format", "json")
     try:
@@ -245,7 +249,7 @@ def test_sigint_mid_wave_keeps_the_journal_consistent_and_resume_completes(lab: 
     hosts = ["lcu-skhcn-ce01", "lcu-stc-ce01", "lcu-snv-ce01", "lcu-mttq-ce01", "lcu-hdnd-ce01", "lcu-ubnd-ce01"]
     for i, h in enumerate(hosts):
         intended.add(h, _route(30 + i))
-    mark = _mark()
+    mark = _mark(lab)
     proc = _start(lab, *_filters(hosts), "--commit", "--wave-size", "2", "--verify-hold", "6", "--format", "json")
     try:
         run_id = _until(lambda: _latest_run(lab, mark), 60)
@@ -288,7 +292,7 @@ def test_deploy_killed_after_commit_before_confirm_router_returns_by_itself(lab:
     host = "lcu-dao-san-ce01"
     before = _running(lab, host)
     intended.add(host, _route(40))
-    mark = _mark()
+    mark = _mark(lab)
     proc = _start(lab, "-f", host, "--commit", "--revert-in", "15", "--verify-hold", "30", "--verify-timeout", "60")
     try:
         run_id = _until(lambda: _latest_run(lab, mark), 60)
@@ -341,7 +345,7 @@ def test_overlapping_runs_the_second_refuses_locked_devices(lab: Any, intended: 
     b_hosts = ["lcu-muong-te-ce01", "lcu-ubnd-ce01"]
     for i, h in enumerate(dict.fromkeys(a_hosts + b_hosts)):
         intended.add(h, _route(60 + i))
-    mark = _mark()
+    mark = _mark(lab)
     first = _start(lab, *_filters(a_hosts), "--commit", "--canary", "1", "--pause-between", "60", "--format", "json")
     try:
         run_a = _until(lambda: _latest_run(lab, mark), 60)
