@@ -16,9 +16,7 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import secrets
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,6 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from nornir_tasks.deploy.journal import new_run_id as deploy_run_id
+from nornir_tasks.deploy.journal import operator_name
 from nornir_tasks.errors import GovnetError
 from nornir_tasks.playbook import when as when_expr
 from nornir_tasks.playbook.model import CHANGING, LoadedPlaybook, PlaybookError, Step, options_for
@@ -103,7 +103,7 @@ class PlayJournal:
         with self.conn:
             self.conn.execute(
                 "INSERT INTO play_runs VALUES (?,?,?,?,?,?,NULL,?,?,?,?,?,?)",
-                (run_id, loaded.playbook.name, loaded.path, loaded.digest, _operator(), _now(),
+                (run_id, loaded.playbook.name, loaded.path, loaded.digest, operator_name(), _now(),
                  loaded.playbook.mode, int(commit), int(lab), json.dumps(list(selection)), "running", resumed_from))
 
     def record(self, run_id: str, index: int, step_id: str, outcomes: Sequence[HostOutcome[Any]]) -> None:
@@ -143,15 +143,9 @@ class PlayJournal:
             "ORDER BY started DESC LIMIT ?", (limit,)))
 
 
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no passwd entry
-        return "unknown"
-
-
 def new_run_id() -> str:
-    return "play-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    """A playbook run id: ``play-`` and the deploy journal's sortable, unique id."""
+    return "play-" + deploy_run_id()
 
 
 def _fields(outcome: HostOutcome[Any] | None) -> dict[str, Any]:
